@@ -11,6 +11,7 @@ export type EmostreamErrorCode =
   | 'EMO_ERR_BAD_AUDIO' // NaN/Inf samples, bad sample rate or channel count
   | 'EMO_ERR_BAD_CONFIG' // invalid options object
   | 'EMO_ERR_MODEL' // missing, truncated, foreign or invalid ONNX model
+  | 'EMO_ERR_BAD_FEATURES' // feature vector of the wrong length or with NaN/Inf given to the model
   | 'EMO_ERR_DEVICE' // no audio input device / naudiodon not installed
   | 'EMO_ERR_NETWORK' // stream URL or socket failure
   | 'EMO_ERR_DATASET' // bad manifest or training data
@@ -34,6 +35,7 @@ export const EXIT_CODES: Readonly<Record<EmostreamErrorCode, number>> = Object.f
   EMO_ERR_BAD_AUDIO: 6,
   EMO_ERR_BAD_CONFIG: 2,
   EMO_ERR_MODEL: 7,
+  EMO_ERR_BAD_FEATURES: 6,
   EMO_ERR_DEVICE: 8,
   EMO_ERR_NETWORK: 9,
   EMO_ERR_DATASET: 10,

@@ -1,0 +1,59 @@
+/**
+ * The `emostream` command line: one entry per command, each in `commands/`. User mistakes end with one line on
+ * stderr and the exit status of their error code (README "Exit codes"); only internal bugs print a stack trace.
+ */
+import { EmostreamError, exitCodeOf } from '../errors.ts';
+import { EXTRACT_HELP, runExtract } from './commands/extract.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  readonly run: (argv: readonly string[]) => Promise<void>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  extract: { summary: 'ComParE 2013 LLDs (+ deltas) and 1 Hz pooled features to openSMILE-style CSV', help: EXTRACT_HELP, run: runExtract },
+};
+
+export const MAIN_HELP = `emostream — real-time arousal/valence analysis of audio
+
+Usage: emostream <command> [options]      (emostream <command> --help for details)
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
+
+Examples:
+  emostream extract speech.wav --lld speech.lld.csv --functionals speech.func.csv
+  emostream extract clip.wav --rate native --opensmile-compat --lld -`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(MAIN_HELP + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write('emostream 0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`emostream: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return 0;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof EmostreamError && err.code !== 'EMO_ERR_INTERNAL') {
+      process.stderr.write(`emostream: ${err.message}\n`);
+    } else {
+      process.stderr.write(`emostream: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
+    }
+    return exitCodeOf(err);
+  }
+}
