@@ -14,7 +14,7 @@
  */
 import { EmostreamError } from '../errors.ts';
 import { createFrameGeometry, type FrameGeometry } from './frame-geometry.ts';
-import { LLD_COUNT, FRAME_WIDTH } from './registry.ts';
+import { COL, LLD_COUNT, FRAME_WIDTH } from './registry.ts';
 import { createLldPostProcessor, type FrameRowHandler, type VoicingDeltaMode } from './lld-post.ts';
 import { createShortFrameBranch, type ShortFrameBranch } from './short-frame-branch.ts';
 import { createPitchBranch, type PitchBranch } from './pitch-branch.ts';
@@ -44,6 +44,7 @@ export interface LldExtractor {
 }
 
 const PENDING_ROWS_START = 64;
+const ZCR_COLUMN = COL.ZCR;
 
 /** Creates a streaming extractor calling `onRow(row130, index)` for each final row (the array is reused). */
 export async function createLldExtractor(options: LldExtractorOptions, onRow: FrameRowHandler): Promise<LldExtractor> {
@@ -55,7 +56,11 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
   const short: ShortFrameBranch = await createShortFrameBranch(geometry);
   const pitch: PitchBranch = await createPitchBranch(geometry);
   const voice: VoiceQuality = createVoiceQuality(geometry);
-  const post = createLldPostProcessor(voicingDeltas, onRow);
+  // Rows past the last complete 60 ms frame are only lookahead for smoothing and deltas (see finish()).
+  let rowLimit = Infinity;
+  const post = createLldPostProcessor(voicingDeltas, (row, index) => {
+    if (index < rowLimit) onRow(row, index);
+  });
   const { hop, longLength } = geometry;
 
   // Contiguous sample history: buffer[i] is absolute sample bufferStart + i; bufferLength samples are valid.
@@ -120,6 +125,27 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
     }
   };
 
+  /**
+   * At the end of input the 20 ms branch still has frames after the last complete 60 ms frame (up to 4 at a 10 ms
+   * hop). As in the reference, they feed the smoothing and deltas of the short-frame columns of the last rows;
+   * the 60 ms columns (voicing group, ZCR) repeat their last value there, which equals edge replication. These
+   * frames are not emitted themselves.
+   */
+  const appendTailFrames = (): void => {
+    if (nextVoiced === 0) return;
+    rowLimit = nextVoiced;
+    const end = bufferStart + bufferLength;
+    append(new Float32Array(longLength)); // readable zeros for the ZCR window, never part of a frame
+    const last = pending[(nextVoiced - 1) % pending.length];
+    const tail = new Float32Array(LLD_COUNT);
+    for (let k = nextFrame; k * hop + geometry.shortLength <= end; k++) {
+      tail.set(last);
+      short.analyse(buffer, k * hop - bufferStart, tail);
+      tail[ZCR_COLUMN] = last[ZCR_COLUMN];
+      post.push(tail);
+    }
+  };
+
   return {
     geometry,
     push(samples) {
@@ -135,13 +161,14 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
       if (finished) return;
       finished = true;
       pitch.finish(onVoicing);
+      appendTailFrames();
       post.finish();
     },
     get samplesIn() {
       return bufferStart + bufferLength;
     },
     get rowsOut() {
-      return nextVoiced - post.pending;
+      return Math.min(rowLimit, nextVoiced - post.pending);
     },
     get pendingFrames() {
       return nextFrame - nextVoiced + post.pending;

@@ -1,0 +1,126 @@
+/**
+ * F0final and voicingFinalUnclipped of the 60 ms Gaussian branch (recipe 5.3): per 10 ms frame, Gaussian window
+ * (σ = 0.4) → KissFFT magnitude (longFftSize, longPad zeros in front) → octave scale → subharmonic summation →
+ * streaming Viterbi smoother → energy gate (RMS of the windowed frame must exceed 0.001, else F0 = voicing = 0).
+ *
+ * Values handed out are the UNSMOOTHED, gated F0 (Hz, 0 = unvoiced) and voicing; the caller applies the non-zero
+ * 3-frame mean (recipe 5.1). The smoother decides frames with a lag of up to `bufferLength` (30) frames, usually
+ * far less; `pendingFrames` tells how many analysed frames are not yet handed out (the pitch look-ahead).
+ * @see spectral-scale.ts
+ * @see pitch-shs.ts
+ * @see pitch-viterbi.ts
+ */
+import { EmostreamError } from '../errors.ts';
+import { createRealFft } from './fft.ts';
+import type { FrameGeometry } from './frame-geometry.ts';
+import { createPitchShs, type PitchCandidateArrays } from './pitch-shs.ts';
+import { createPitchViterbi, type PitchFrameSink } from './pitch-viterbi.ts';
+import { createSpectralScale } from './spectral-scale.ts';
+import { gaussianWindow } from './windows.ts';
+
+/** RMS of the windowed 60 ms frame at or below which F0 and voicing are forced to 0 (`is13_volmerge threshold`). */
+export const PITCH_ENERGY_GATE = 0.001;
+
+export interface PitchBranch {
+  /**
+   * Analyses frame k: samples[start … start + longLength), where start = k·hop in the caller's stream.
+   * Frames must be analysed in order, one call per frame.
+   */
+  analyse(samples: Float32Array, start: number): void;
+  /** Hands every decided, not yet handed-out frame to `onFrame` in order (each frame exactly once). */
+  drain(onFrame: PitchFrameSink): void;
+  /** End of input: decides the remaining frames and hands them out. */
+  finish(onFrame: PitchFrameSink): void;
+  /** Analysed frames not yet handed out. */
+  readonly pendingFrames: number;
+  /** Frees the FFT's WebAssembly memory. */
+  release(): void;
+}
+
+/** Creates the pitch branch (F0final, voicingFinalUnclipped; recipe 5.3) for a frame geometry. */
+export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchBranch> {
+  const { longLength: N, longFftSize: nfft, longPad: pad, sampleRateHz } = geometry;
+  const fft = await createRealFft(nfft);
+  const window = gaussianWindow(N, 0.4);
+  const scale = createSpectralScale(sampleRateHz, nfft);
+  const shs = createPitchShs(scale);
+  const viterbi = createPitchViterbi({ candidates: shs.candidates });
+  const bins = nfft / 2 + 1;
+  const magnitude = new Float64Array(bins);
+  const scaled = new Float64Array(bins);
+  const candidates: PitchCandidateArrays = {
+    frequencies: new Float64Array(shs.candidates),
+    scores: new Float64Array(shs.candidates),
+    voicings: new Float64Array(shs.candidates),
+  };
+  // Gate flag per frame, ring-indexed like the smoother's frames; grows only if frames are left undrained.
+  let gate = new Uint8Array(64);
+  let analysed = 0;
+  let sink: PitchFrameSink | undefined;
+  let released = false;
+
+  const gatedSink: PitchFrameSink = (frameIndex, f0Hz, voicing) => {
+    const open = gate[frameIndex & (gate.length - 1)] === 1;
+    sink!(frameIndex, open ? f0Hz : 0, open ? voicing : 0);
+  };
+
+  function emit(onFrame: PitchFrameSink): void {
+    sink = onFrame;
+    viterbi.drain(gatedSink);
+    sink = undefined;
+  }
+
+  return {
+    analyse(samples, start) {
+      if (released) throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch branch used after release()');
+      if (!(start >= 0) || start + N > samples.length) {
+        throw new EmostreamError('EMO_ERR_INTERNAL', `pitch frame [${start}, ${start + N}) outside ${samples.length} samples`);
+      }
+      const input = fft.input;
+      input.fill(0, 0, pad);
+      input.fill(0, pad + N);
+      let energy = 0;
+      for (let i = 0; i < N; i++) {
+        const x = samples[start + i] * window[i];
+        input[pad + i] = x;
+        energy += x * x;
+      }
+      fft.transform();
+      const spectrum = fft.spectrum;
+      for (let k = 0; k < bins; k++) {
+        const re = spectrum[2 * k];
+        const im = spectrum[2 * k + 1];
+        magnitude[k] = Math.sqrt(re * re + im * im);
+      }
+      scale.apply(magnitude, scaled);
+      shs.analyse(scaled, candidates);
+
+      if (analysed - viterbi.drainedFrames >= gate.length) gate = regrow(gate, viterbi.drainedFrames, analysed);
+      gate[analysed & (gate.length - 1)] = Math.sqrt(energy / N) > PITCH_ENERGY_GATE ? 1 : 0;
+      analysed++;
+      viterbi.push(candidates.frequencies, candidates.voicings);
+    },
+    drain(onFrame) {
+      emit(onFrame);
+    },
+    finish(onFrame) {
+      viterbi.flush();
+      emit(onFrame);
+    },
+    get pendingFrames() {
+      return analysed - viterbi.drainedFrames;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      fft.release();
+    },
+  };
+}
+
+/** Doubles a power-of-two ring, keeping the entries of frames from … to−1 at their new ring positions. */
+function regrow(ring: Uint8Array, from: number, to: number): Uint8Array {
+  const bigger = new Uint8Array(ring.length * 2);
+  for (let t = from; t < to; t++) bigger[t & (bigger.length - 1)] = ring[t & (ring.length - 1)];
+  return bigger;
+}

@@ -1,0 +1,114 @@
+/**
+ * The per-stream 20 ms analysis branch: the 59 non-voicing LLDs, columns COL.LOUDNESS (6) … COL.MFCC + 13 (64) of a
+ * raw 65-wide LLD row (recipe 5.5–5.8).
+ *
+ * Per frame k (both frames start at sample k·hop):
+ *   20 ms frame → RMS (unwindowed) ; × Hamming → symmetric zero-pad to N_short → KissFFT → |X|, |X|²
+ *     |X|² → mel bank → loudness, RASTA bands + RASTA loudness, MFCC 1–14 ; |X|² → band energies, spectral shape
+ *     |X| and the previous frame's |X| → flux (0 in the first frame)
+ *   60 ms frame → ZCR (unwindowed)
+ * State across frames: the previous magnitude spectrum and the RASTA filter (5-frame warm-up). Every buffer is
+ * created in the factory; `analyse` allocates nothing.
+ * @see frame-geometry.ts
+ */
+import { createRealFft, type RealFft } from './fft.ts';
+import type { FrameGeometry } from './frame-geometry.ts';
+import { hammingWindow } from './windows.ts';
+import { COL } from './registry.ts';
+import { rmsEnergy, zeroCrossingRate } from './energy.ts';
+import { applyMelFilterbank, createMelFilterbank, type MelFilterbank } from './mel-filterbank.ts';
+import { auditorySpectrum, createEqualLoudnessTable, createRastaFilter, type EqualLoudnessTable } from './auditory-spectrum.ts';
+import { bandEnergy, createBandEnergyTable } from './band-energy.ts';
+import { createSpectralShapeTables, spectralShapeInto } from './spectral-shape.ts';
+import { createMfccTable, mfccInto } from './mfcc.ts';
+
+/** First and last (inclusive) raw-row columns written by the short-frame branch. */
+export const SHORT_BRANCH_FIRST_COLUMN = COL.LOUDNESS;
+export const SHORT_BRANCH_LAST_COLUMN = COL.MFCC + 13;
+
+/** Per-stream analyser of the 20 ms branch plus ZCR. */
+export interface ShortFrameBranch {
+  readonly geometry: FrameGeometry;
+  /**
+   * Computes frame k's 59 LLDs into row[6 … 64] (raw, unsmoothed). The 20 ms frame is samples[start … start +
+   * shortLength) and the 60 ms ZCR frame samples[start … start + longLength); the caller guarantees both exist.
+   * Frames must be passed in order (flux and RASTA carry state).
+   * @param samples the caller's contiguous sample buffer (values on the [−1, 1] scale)
+   * @param start index of the frame's first sample in `samples`
+   * @param row a 65-wide raw LLD row; only columns 6 … 64 are written
+   */
+  analyse(samples: Float32Array, start: number, row: Float32Array): void;
+  /** Forgets the cross-frame state (flux history, RASTA filter), as at the start of a new stream. */
+  reset(): void;
+  /** Frees the FFT's WASM memory; the branch must not be used afterwards. */
+  release(): void;
+}
+
+/** Creates the short-frame branch for a frame geometry (one per stream). */
+export async function createShortFrameBranch(geometry: FrameGeometry): Promise<ShortFrameBranch> {
+  const { sampleRateHz, shortLength, longLength, shortFftSize, shortPad } = geometry;
+  const fft: RealFft = await createRealFft(shortFftSize);
+  fft.input.fill(0);
+  const window = hammingWindow(shortLength);
+  const binCount = shortFftSize / 2 + 1;
+  let magnitude = new Float32Array(binCount);
+  let previousMagnitude = new Float32Array(binCount);
+  let havePrevious = false;
+  const power = new Float32Array(binCount);
+
+  const bank: MelFilterbank = createMelFilterbank(sampleRateHz, shortFftSize);
+  const melPower = new Float64Array(bank.bandCount);
+  const loudnessTable: EqualLoudnessTable = createEqualLoudnessTable(bank);
+  const audspec = new Float64Array(bank.bandCount);
+  const rastaBands = new Float64Array(bank.bandCount);
+  const rasta = createRastaFilter(loudnessTable);
+  const lowBand = createBandEnergyTable(250, 650, sampleRateHz, shortFftSize);
+  const highBand = createBandEnergyTable(1000, 4000, sampleRateHz, shortFftSize);
+  const shapeTables = createSpectralShapeTables(sampleRateHz, shortFftSize);
+  const mfccTable = createMfccTable(bank.bandCount);
+  let released = false;
+
+  return {
+    geometry,
+    analyse(samples, start, row) {
+      row[COL.RMS] = rmsEnergy(samples, start, shortLength);
+      row[COL.ZCR] = zeroCrossingRate(samples, start, longLength);
+
+      const input = fft.input; // getter: re-derived only if the WASM heap grew
+      for (let i = 0; i < shortLength; i++) input[shortPad + i] = samples[start + i] * window[i];
+      fft.transform();
+      const spectrum = fft.spectrum;
+      for (let k = 0; k < binCount; k++) {
+        const re = spectrum[2 * k];
+        const im = spectrum[2 * k + 1];
+        const p = re * re + im * im;
+        power[k] = p;
+        magnitude[k] = Math.sqrt(p);
+      }
+
+      applyMelFilterbank(bank, power, melPower);
+      row[COL.LOUDNESS] = auditorySpectrum(melPower, loudnessTable, audspec);
+      row[COL.RASTA_LOUDNESS] = rasta.process(melPower, rastaBands);
+      for (let b = 0; b < bank.bandCount; b++) row[COL.RASTA_BANDS + b] = rastaBands[b];
+
+      row[COL.FBAND_250_650] = bandEnergy(lowBand, power);
+      row[COL.FBAND_1000_4000] = bandEnergy(highBand, power);
+      spectralShapeInto(shapeTables, magnitude, power, havePrevious ? previousMagnitude : null, row, COL.ROLLOFF);
+      mfccInto(mfccTable, melPower, row, COL.MFCC);
+
+      const swap = previousMagnitude;
+      previousMagnitude = magnitude;
+      magnitude = swap;
+      havePrevious = true;
+    },
+    reset() {
+      havePrevious = false;
+      rasta.reset();
+    },
+    release() {
+      if (released) return;
+      released = true;
+      fft.release();
+    },
+  };
+}
