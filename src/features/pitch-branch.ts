@@ -54,7 +54,7 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
     voicings: new Float64Array(shs.candidates),
   };
   // Gate flag per frame, ring-indexed like the smoother's frames; grows only if frames are left undrained.
-  let gate = new Uint8Array(64);
+  let gate: Uint8Array = new Uint8Array(64);
   let analysed = 0;
   let sink: PitchFrameSink | undefined;
   let released = false;

@@ -116,7 +116,8 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
   let decided = 0;
   let drained = 0;
   let segmentStart = 0; // first frame of the current trellis
-  let lastChange = 1;
+  // lastChange lives in a typed array: a captured mutable double would be re-boxed on every write.
+  const slope = new Float64Array([1]);
 
   function grow(): void {
     const bigger = cap * 2;
@@ -185,11 +186,11 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
           if (fc === 0 || fp === 0) c = 999;
           else {
             const r = Math.log(fc / fp);
-            c = o.voicedWeight * Math.abs(r) + o.voicedDeltaWeight * Math.abs(r - lastChange);
-            lastChange = r;
+            c = o.voicedWeight * Math.abs(r) + o.voicedDeltaWeight * Math.abs(r - slope[0]);
+            slope[0] = r;
           }
         } else if (i < U || j < U) {
-          lastChange = 0;
+          slope[0] = 0;
           c = o.voicingChangeCost;
         } else c = o.unvoicedCost;
         c += cost[j];
@@ -243,7 +244,7 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
       if (pushed > decided) traceBack(bestState(), pushed - 1, decided);
       decided = pushed;
       segmentStart = pushed;
-      lastChange = 1;
+      slope[0] = 1;
     },
     drain(onFrame) {
       while (drained < decided) {

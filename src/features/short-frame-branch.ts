@@ -8,7 +8,8 @@
  *     |X| and the previous frame's |X| → flux (0 in the first frame)
  *   60 ms frame → ZCR (unwindowed)
  * State across frames: the previous magnitude spectrum and the RASTA filter (5-frame warm-up). Every buffer is
- * created in the factory; `analyse` allocates nothing.
+ * created in the factory; `analyse` allocates no buffers. Any rate of `createFrameGeometry` works: below 16 kHz the mel
+ * bank's 8 kHz upper edge is clamped to Nyquist (mel-filterbank.ts); digital silence gives finite values throughout.
  * @see frame-geometry.ts
  */
 import { createRealFft, type RealFft } from './fft.ts';
@@ -47,8 +48,6 @@ export interface ShortFrameBranch {
 /** Creates the short-frame branch for a frame geometry (one per stream). */
 export async function createShortFrameBranch(geometry: FrameGeometry): Promise<ShortFrameBranch> {
   const { sampleRateHz, shortLength, longLength, shortFftSize, shortPad } = geometry;
-  const fft: RealFft = await createRealFft(shortFftSize);
-  fft.input.fill(0);
   const window = hammingWindow(shortLength);
   const binCount = shortFftSize / 2 + 1;
   let magnitude = new Float32Array(binCount);
@@ -66,6 +65,9 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
   const highBand = createBandEnergyTable(1000, 4000, sampleRateHz, shortFftSize);
   const shapeTables = createSpectralShapeTables(sampleRateHz, shortFftSize);
   const mfccTable = createMfccTable(bank.bandCount);
+  // The FFT last: table validation above may throw, and nothing on the WASM heap must leak then.
+  const fft: RealFft = await createRealFft(shortFftSize);
+  fft.input.fill(0); // the padding stays zero: only [shortPad, shortPad + shortLength) is written per frame
   let released = false;
 
   return {

@@ -1,0 +1,140 @@
+/**
+ * Runtime: loads a validated emostream model into an onnxruntime-node InferenceSession and runs one
+ * batched step per call for any set of streams, each carrying its own LSTM state (state-store.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { EmostreamError } from '../errors.ts';
+import { GRAPH_IO } from './lstm-graph.ts';
+import { readModelInfo } from './model-info.ts';
+import { createStateStore, type StateBatch } from './state-store.ts';
+import type { EmotionModel, LoadModelOptions, ModelMetadata, StreamFeatures, StreamPrediction } from './types.ts';
+
+/** Defaults of `loadModel`. */
+export const DEFAULT_LOAD_MODEL_OPTIONS: Required<LoadModelOptions> = Object.freeze({ intraOpThreads: 1 });
+
+/** Throws `EMO_ERR_BAD_FEATURES` naming the stream (and feature) if `item` has the wrong length or a NaN/Inf. */
+export function checkStreamFeatures(item: StreamFeatures, metadata: ModelMetadata): void {
+  const n = metadata.featureNames.length;
+  if (typeof item.streamId !== 'string' || item.streamId.length === 0) {
+    throw new EmostreamError('EMO_ERR_BAD_FEATURES', 'stream id must be a non-empty string');
+  }
+  if (!(item.features instanceof Float32Array) || item.features.length !== n) {
+    const got = item.features instanceof Float32Array ? `${item.features.length} values` : 'not a Float32Array';
+    throw new EmostreamError('EMO_ERR_BAD_FEATURES', `stream "${item.streamId}": expected a Float32Array of ${n} features, got ${got}`);
+  }
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(item.features[k])) {
+      throw new EmostreamError('EMO_ERR_BAD_FEATURES',
+        `stream "${item.streamId}": feature ${k} (${metadata.featureNames[k]}) is ${item.features[k]}, expected a finite number`);
+    }
+  }
+}
+
+async function readSource(source: string | Uint8Array): Promise<Uint8Array> {
+  if (typeof source !== 'string') return source;
+  try {
+    return await readFile(source);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : 'unreadable';
+    throw new EmostreamError('EMO_ERR_MODEL', `model file ${source} is ${why}`, { cause: err });
+  }
+}
+
+/** Loads, validates (`EMO_ERR_MODEL`) and opens an emostream model from a path or its bytes. */
+export async function loadModel(source: string | Uint8Array, options: LoadModelOptions = {}): Promise<EmotionModel> {
+  const intraOpThreads = options.intraOpThreads ?? DEFAULT_LOAD_MODEL_OPTIONS.intraOpThreads;
+  if (!Number.isInteger(intraOpThreads) || intraOpThreads < 1) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `intraOpThreads must be an integer ≥ 1, got ${intraOpThreads}`);
+  }
+  const bytes = await readSource(source);
+  const { metadata } = readModelInfo(bytes);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new EmostreamError('EMO_ERR_MODEL', `onnxruntime rejected the model: ${why}`, { cause: err });
+  }
+  return createEmotionModel(session, metadata);
+}
+
+function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetadata): EmotionModel {
+  const [n, h1, h2] = metadata.layerSizes;
+  const store = createStateStore(h1, h2);
+  let released = false;
+  // Steps run one after another so no two runs read the same stream's state concurrently.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const tensor = (data: Float32Array, b: number, width: number) => new ort.Tensor('float32', data, [1, b, width]);
+
+  async function run(ids: readonly string[], features: Float32Array, tokens: readonly Float32Array[]): Promise<StreamPrediction[]> {
+    if (released) throw new EmostreamError('EMO_ERR_MODEL', 'model was released');
+    const b = ids.length;
+    const state = store.gather(tokens);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await session.run({
+        [GRAPH_IO.features]: tensor(features, b, n),
+        [GRAPH_IO.h1In]: tensor(state.h1, b, h1), [GRAPH_IO.c1In]: tensor(state.c1, b, h1),
+        [GRAPH_IO.h2In]: tensor(state.h2, b, h2), [GRAPH_IO.c2In]: tensor(state.c2, b, h2),
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new EmostreamError('EMO_ERR_MODEL', `onnxruntime failed to run the model: ${why}`, { cause: err });
+    }
+    const next: StateBatch = {
+      h1: out[GRAPH_IO.h1Out].data as Float32Array, c1: out[GRAPH_IO.c1Out].data as Float32Array,
+      h2: out[GRAPH_IO.h2Out].data as Float32Array, c2: out[GRAPH_IO.c2Out].data as Float32Array,
+    };
+    if (!released) store.scatter(ids, tokens, next);
+    const av = out[GRAPH_IO.av].data as Float32Array;
+    return ids.map((streamId, k) => ({ streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
+  }
+
+  return {
+    metadata,
+    inputSize: n,
+    get streamCount() {
+      return store.size;
+    },
+    step(batch) {
+      if (released) return Promise.reject(new EmostreamError('EMO_ERR_MODEL', 'model was released'));
+      try {
+        const seen = new Set<string>();
+        for (const item of batch) {
+          checkStreamFeatures(item, metadata);
+          if (seen.has(item.streamId)) throw new EmostreamError('EMO_ERR_BAD_FEATURES', `stream "${item.streamId}" appears twice in one batch`);
+          seen.add(item.streamId);
+        }
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (batch.length === 0) return Promise.resolve([]);
+      // Inputs are copied and state tokens taken now: callers may reuse their arrays, and a reset/drop
+      // after this call never receives this step's state.
+      const ids = batch.map((item) => item.streamId);
+      const features = new Float32Array(batch.length * n);
+      batch.forEach((item, k) => features.set(item.features, k * n));
+      const tokens = store.acquire(ids);
+      const result = queue.then(() => run(ids, features, tokens));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    has: (id) => store.has(id),
+    reset: (id) => store.reset(id),
+    drop: (id) => store.drop(id),
+    async release() {
+      if (released) return;
+      released = true;
+      await queue;
+      store.clear();
+      await session.release();
+    },
+  };
+}
