@@ -1,0 +1,20 @@
+/** Public API of the trainer's data layer: manifests, corpus builders, target alignment, rendering, feature cache. */
+export * from './manifest-types.ts';
+export { validateManifest, resolveManifestPaths, loadManifest, sequenceFiles } from './manifest.ts';
+export { NRC_RAW, NRC_CATEGORY_MAP, DEFAULT_INTENSITY_SCALE, nrcToUnit, scaledPoint } from './categories.ts';
+export {
+  toOneHz, segmentsToOneHz, alignToWindows, sliceWindows, DEFAULT_ALIGN_OPTIONS,
+  type TimedTargets, type SecondTargets, type AlignOptions, type AlignedTargets,
+} from './align.ts';
+export { sequenceSecondTargets, alignSequenceTargets, summariseAlignment, type AlignmentSummary } from './targets.ts';
+export { parseTargetCsv, parseFeatureCsv, readTargetCsv, readFeatureCsv } from './csv.ts';
+export { renderSequenceAudio, partSpans, createGapNoise, mulberry32, toSamples, RENDER_VERSION, type DecodeFn, type PartSpan } from './render.ts';
+export { readFlacInfo, parseFlacInfo, type FlacInfo } from './flac-info.ts';
+export {
+  featureCacheKey, readCachedFeatures, writeCachedFeatures, cachePath, fileSha256,
+  type PooledFeatures, type ExtractFn, type ExtractorIdentity, type CacheHeader,
+} from './feature-cache.ts';
+export { extractDataset, startExtractWorker, DEFAULT_CACHE_DIR, type ExtractorModule, type ExtractDatasetOptions, type ExtractDatasetResult } from './extract-dataset.ts';
+export { buildCorpusManifest, writeManifest, CORPUS_BUILDERS, type CorpusName } from './builders/index.ts';
+export { buildEmoMusicManifest, buildPmemoManifest, type EmoMusicOptions } from './builders/music.ts';
+export { buildRavdessManifest, buildEmoDbManifest, DEFAULT_GAP_NOISE_DB, type SpeechBuildOptions } from './builders/speech.ts';
