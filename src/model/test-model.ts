@@ -6,6 +6,7 @@
 import { EmostreamError } from '../errors.ts';
 import { writeLstmModel } from './lstm-graph.ts';
 import type { LayerSizes, LstmLayerWeights, LstmModelWeights, ModelDomain } from './types.ts';
+import { mulberry32 } from '../random.ts';
 
 /** Paper-sized layers (Table 6: 150 and 10 blocks) on the 260 ComParE functionals. */
 export const DEFAULT_TEST_LAYER_SIZES: LayerSizes = Object.freeze([260, 150, 10, 2] as const);
@@ -13,17 +14,8 @@ export const DEFAULT_TEST_LAYER_SIZES: LayerSizes = Object.freeze([260, 150, 10,
 /** Fixed creation date of test models, so their bytes depend on the seed only. */
 export const TEST_MODEL_CREATED = '2000-01-01T00:00:00.000Z';
 
-/** Seeded uniform PRNG on [0, 1) (mulberry32: 32-bit state, period 2³²); same seed → same sequence. */
-export function createSeededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform PRNG on [0, 1) (mulberry32, src/random.ts); same seed → same sequence. */
+export const createSeededRandom: (seed: number) => () => number = mulberry32;
 
 function uniform(random: () => number, length: number, low: number, high: number): Float32Array {
   const out = new Float32Array(length);

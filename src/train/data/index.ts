@@ -8,7 +8,7 @@ export {
 } from './align.ts';
 export { sequenceSecondTargets, alignSequenceTargets, summariseAlignment, type AlignmentSummary } from './targets.ts';
 export { parseTargetCsv, parseFeatureCsv, readTargetCsv, readFeatureCsv } from './csv.ts';
-export { renderSequenceAudio, partSpans, createGapNoise, mulberry32, toSamples, RENDER_VERSION, type DecodeFn, type PartSpan } from './render.ts';
+export { renderSequenceAudio, partSpans, createGapNoise, toSamples, RENDER_VERSION, type DecodeFn, type PartSpan } from './render.ts';
 export { readFlacInfo, parseFlacInfo, type FlacInfo } from './flac-info.ts';
 export {
   featureCacheKey, readCachedFeatures, writeCachedFeatures, cachePath, fileSha256,

@@ -8,6 +8,7 @@
  */
 import { EmostreamError } from '../../errors.ts';
 import { RENDER_RATE_HZ, type ManifestSequence } from './manifest-types.ts';
+import { mulberry32 } from '../../random.ts';
 
 /** Version of the rendering rules; part of feature-cache keys (bump when output samples change). */
 export const RENDER_VERSION = 1;
@@ -23,17 +24,6 @@ export interface PartSpan {
   readonly endSample: number;
 }
 
-/** Seeded uniform generator in [0, 1): mulberry32 (Tommy Ettinger's 32-bit mixer). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Gaussian noise filler: writes N(0, rms²) samples into a range of `out`, continuing one seeded stream. */
 export function createGapNoise(rmsDb: number, seed: number): (out: Float32Array, from: number, to: number) => void {

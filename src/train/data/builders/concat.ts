@@ -4,7 +4,8 @@
  * each part's length fixed by `durationS` so that segment times are sample-exact
  * (segment i = [startSample_i, endSample_i) / 16000 s, gaps carry no segment).
  */
-import { mulberry32, partSpans } from '../render.ts';
+import { partSpans } from '../render.ts';
+import { mulberry32 } from '../../../random.ts';
 import { RENDER_RATE_HZ } from '../manifest-types.ts';
 import type { Domain, ManifestSequence, TargetSegment } from '../manifest-types.ts';
 
