@@ -15,7 +15,13 @@ import { createVoiceQuality } from '../src/features/voice-quality.ts';
 import { createLldPostProcessor } from '../src/features/lld-post.ts';
 import { createRealFft } from '../src/features/fft.ts';
 import { gaussianWindow, hammingWindow } from '../src/features/windows.ts';
-import { LLD_COUNT } from '../src/features/registry.ts';
+import { COL, LLD_COUNT } from '../src/features/registry.ts';
+import { rmsEnergy, zeroCrossingRate } from '../src/features/energy.ts';
+import { applyMelFilterbank, createMelFilterbank } from '../src/features/mel-filterbank.ts';
+import { auditorySpectrum, createEqualLoudnessTable, createRastaFilter } from '../src/features/auditory-spectrum.ts';
+import { bandEnergy, createBandEnergyTable } from '../src/features/band-energy.ts';
+import { createSpectralShapeTables, spectralShapeInto } from '../src/features/spectral-shape.ts';
+import { createMfccTable, mfccInto } from '../src/features/mfcc.ts';
 import { stageTimers } from './stage-timers.ts';
 
 const OPENSMILE_AUDIO_S_PER_CPU_S = 133;
@@ -29,6 +35,7 @@ const cpuSeconds = (): number => {
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const baselineRssMb = resourceUsage().maxRSS / 1024; // Node + tsx + modules, before any audio
 const audio = benchAudio(SECONDS, FS);
 const geometry = createFrameGeometry(FS);
 const frames = frameCountOf(audio.length, geometry);
@@ -79,6 +86,48 @@ const framingAndFft = await (async () => {
   fftShort.release(); fftLong.release();
   return { framing, fft };
 })();
+// The short branch's families, each alone on precomputed spectra of every frame.
+{
+  const fft = await createRealFft(geometry.shortFftSize);
+  const hw = hammingWindow(geometry.shortLength);
+  const bins = geometry.shortFftSize / 2 + 1;
+  const powers = new Float32Array(frames * bins);
+  const mags = new Float32Array(frames * bins);
+  for (let k = 0; k < frames; k++) {
+    const input = fft.input;
+    for (let i = 0; i < geometry.shortLength; i++) input[geometry.shortPad + i] = audio[k * geometry.hop + i] * hw[i];
+    fft.transform();
+    const sp = fft.spectrum;
+    for (let b = 0; b < bins; b++) { const p = sp[2 * b] ** 2 + sp[2 * b + 1] ** 2; powers[k * bins + b] = p; mags[k * bins + b] = Math.sqrt(p); }
+  }
+  fft.release();
+  const bank = createMelFilterbank(FS, geometry.shortFftSize);
+  const mels = new Float64Array(frames * bank.bandCount);
+  const table = createEqualLoudnessTable(bank);
+  const bandsOut = new Float64Array(bank.bandCount);
+  const row = new Float32Array(LLD_COUNT);
+  const power = (k: number) => powers.subarray(k * bins, (k + 1) * bins);
+  const mel = (k: number) => mels.subarray(k * bank.bandCount, (k + 1) * bank.bandCount);
+  timers.time('  energy (RMS, ZCR)', () => {
+    for (let k = 0; k < frames; k++) { row[COL.RMS] = rmsEnergy(audio, k * geometry.hop, geometry.shortLength); row[COL.ZCR] = zeroCrossingRate(audio, k * geometry.hop, geometry.longLength); }
+  });
+  timers.time('  mel filterbank', () => { for (let k = 0; k < frames; k++) applyMelFilterbank(bank, power(k), mel(k)); });
+  timers.time('  auditory spectrum + RASTA', () => {
+    const rasta = createRastaFilter(table);
+    for (let k = 0; k < frames; k++) { row[COL.LOUDNESS] = auditorySpectrum(mel(k), table, bandsOut); row[COL.RASTA_LOUDNESS] = rasta.process(mel(k), bandsOut); }
+  });
+  const lo = createBandEnergyTable(250, 650, FS, geometry.shortFftSize), hi = createBandEnergyTable(1000, 4000, FS, geometry.shortFftSize);
+  const shape = createSpectralShapeTables(FS, geometry.shortFftSize);
+  timers.time('  spectral (bands, roll-offs, flux, moments, entropy, slope, sharpness, harmonicity)', () => {
+    for (let k = 0; k < frames; k++) {
+      row[COL.FBAND_250_650] = bandEnergy(lo, power(k));
+      row[COL.FBAND_1000_4000] = bandEnergy(hi, power(k));
+      spectralShapeInto(shape, mags.subarray(k * bins, (k + 1) * bins), power(k), k ? mags.subarray((k - 1) * bins, k * bins) : null, row, COL.ROLLOFF);
+    }
+  });
+  const mfcc = createMfccTable(bank.bandCount);
+  timers.time('  MFCC', () => { for (let k = 0; k < frames; k++) mfccInto(mfcc, mel(k), row, COL.MFCC); });
+}
 const short = await createShortFrameBranch(geometry);
 const rowScratch = new Float32Array(LLD_COUNT);
 timers.time('short-frame branch (energy, auditory/RASTA, spectral, MFCC; incl. its FFT)', () => {
@@ -110,10 +159,10 @@ console.log(`CPU time per run: ${runs.map((r) => r.toFixed(3)).join(', ')} s; me
 console.log(`throughput: ${throughput.toFixed(0)} audio-s per CPU-s = ${(throughput / OPENSMILE_AUDIO_S_PER_CPU_S).toFixed(2)}× openSMILE (${OPENSMILE_AUDIO_S_PER_CPU_S}); target ≥ 200 (1.5×)`);
 console.log('per-stage CPU time for the clip (each stage alone):');
 for (const [name, s] of timers.entries()) console.log(`  ${name.padEnd(80)} ${(1000 * s).toFixed(1)} ms  (${((1e6 * s) / frames).toFixed(1)} µs/frame)`);
-console.log(`peak RSS ${peakRssMb.toFixed(0)} MB (whole bench process incl. the 60 s clip); heap used now ${(memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
+console.log(`peak RSS ${peakRssMb.toFixed(0)} MB for the whole bench process (Node + tsx + modules alone: ${baselineRssMb.toFixed(0)} MB; the 60 s clip and the stage-breakdown spectra are in it too); heap used now ${(memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
 console.log(`RESULT ${JSON.stringify({
   bench: 'extract', audioSeconds: SECONDS, sampleRateHz: FS, frames, runs: RUNS, cpuSecondsMedian: cpuMedian, cpuSecondsRuns: runs,
   audioSecondsPerCpuSecond: throughput, ratioToOpenSmile: throughput / OPENSMILE_AUDIO_S_PER_CPU_S, target: 200,
-  rows: rowsPerRun, stagesMs: Object.fromEntries([...timers.entries()].map(([k, v]) => [k, 1000 * v])), peakRssMb, loadAverage1m: loadavg()[0],
+  rows: rowsPerRun, stagesMs: Object.fromEntries([...timers.entries()].map(([k, v]) => [k.trim(), 1000 * v])), peakRssMb, baselineRssMb, loadAverage1m: loadavg()[0],
   framingMs: 1000 * framingAndFft.framing, fftMs: 1000 * framingAndFft.fft,
 })}`);
