@@ -4,6 +4,9 @@
  */
 import { EmostreamError, exitCodeOf } from '../errors.ts';
 import { EXTRACT_HELP, runExtract } from './commands/extract.ts';
+import { ANALYSE_HELP, runAnalyse } from './commands/analyse.ts';
+import { SERVE_HELP, runServe } from './commands/serve.ts';
+import { DEVICES_HELP, runDevices } from './commands/devices.ts';
 
 interface Command {
   readonly summary: string;
@@ -13,6 +16,9 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   extract: { summary: 'ComParE 2013 LLDs (+ deltas) and 1 Hz pooled features to openSMILE-style CSV', help: EXTRACT_HELP, run: runExtract },
+  analyse: { summary: 'arousal/valence per second of a file or stream URL (JSONL or CSV), offline', help: ANALYSE_HELP, run: runAnalyse },
+  serve: { summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay', help: SERVE_HELP, run: runServe },
+  devices: { summary: 'list audio input devices for serve --mic', help: DEVICES_HELP, run: runDevices },
 };
 
 export const MAIN_HELP = `emostream — real-time arousal/valence analysis of audio
