@@ -1,0 +1,76 @@
+/**
+ * Element-wise peephole-LSTM cell of one time step over n packed rows, in plain TypeScript on any heap
+ * (the float64 reference; the float32 engine runs the same equations in wasm/train/cell.c):
+ *   forward:  i = σ(gi + pi·c₋₁)  f = σ(gf + pf·c₋₁)  z = tanh(gz)  c = f·c₋₁ + i·z  o = σ(go + po·c)  h = o·tanh(c)
+ *   backward: dgo = dh·tanh(c)·o(1−o);  dc = dh·o·(1−tanh²c) + po·dgo + carry;  dgi = dc·z·i(1−i)
+ *             dgf = dc·c₋₁·f(1−f);  dgz = dc·i·(1−z²);  carry ← dc·f + pi·dgi + pf·dgf
+ * Offsets are heap element offsets; −1 for c₋₁ means a zero previous state, −1 for dP skips peephole gradients.
+ * @see lstmForward
+ */
+import type { Heap } from './backend.ts';
+
+/** Gate activations in place of pre-activations G (n × 4H), writes C, TC = tanh(C) and H (n × H). */
+export function cellForwardTs(h: Heap, n: number, H: number, G: number, cPrev: number, C: number, TC: number, Hout: number, P: number): void {
+  const pi = P, po = P + H, pf = P + 2 * H;
+  for (let j = 0; j < n; j++) {
+    const g = G + j * 4 * H, c = C + j * H, tc = TC + j * H, ho = Hout + j * H;
+    const cp = cPrev >= 0 ? cPrev + j * H : -1;
+    for (let u = 0; u < H; u++) {
+      const cp0 = cp >= 0 ? h[cp + u] : 0;
+      const ig = 1 / (1 + Math.exp(-(h[g + u] + h[pi + u] * cp0)));
+      const fg = 1 / (1 + Math.exp(-(h[g + 2 * H + u] + h[pf + u] * cp0)));
+      const z = Math.tanh(h[g + 3 * H + u]);
+      h[c + u] = fg * cp0 + ig * z;
+      const cs = h[c + u]; // as stored
+      const og = 1 / (1 + Math.exp(-(h[g + H + u] + h[po + u] * cs)));
+      const th = Math.tanh(cs);
+      h[g + u] = ig;
+      h[g + H + u] = og;
+      h[g + 2 * H + u] = fg;
+      h[g + 3 * H + u] = z;
+      h[tc + u] = th;
+      h[ho + u] = og * th;
+    }
+  }
+}
+
+/** Gate gradients dG (n × 4H) from dH and the carried cell gradient; updates carry and adds to dP. */
+export function cellBackwardTs(
+  h: Heap, n: number, H: number, G: number, dG: number, C: number, cPrev: number, TC: number,
+  dH: number, carry: number, P: number, dP: number,
+): void {
+  const pi = P, po = P + H, pf = P + 2 * H;
+  for (let j = 0; j < n; j++) {
+    const g = G + j * 4 * H, dg = dG + j * 4 * H;
+    const c = C + j * H, tc = TC + j * H, dh = dH + j * H, cy = carry + j * H;
+    const cp = cPrev >= 0 ? cPrev + j * H : -1;
+    for (let u = 0; u < H; u++) {
+      const cp0 = cp >= 0 ? h[cp + u] : 0;
+      const ig = h[g + u], og = h[g + H + u], fg = h[g + 2 * H + u], z = h[g + 3 * H + u];
+      const th = h[tc + u], d = h[dh + u];
+      const dgo = d * th * og * (1 - og);
+      const dc = d * og * (1 - th * th) + dgo * h[po + u] + h[cy + u];
+      const dgi = dc * z * ig * (1 - ig);
+      const dgf = dc * cp0 * fg * (1 - fg);
+      const dgz = dc * ig * (1 - z * z);
+      h[cy + u] = dc * fg + dgi * h[pi + u] + dgf * h[pf + u];
+      h[dg + u] = dgi;
+      h[dg + H + u] = dgo;
+      h[dg + 2 * H + u] = dgf;
+      h[dg + 3 * H + u] = dgz;
+      if (dP >= 0) {
+        h[dP + u] += dgi * cp0;
+        h[dP + H + u] += dgo * h[c + u];
+        h[dP + 2 * H + u] += dgf * cp0;
+      }
+    }
+  }
+}
+
+/** dst[j] += Σ_r src[r·cols + j]. */
+export function colSumTs(h: Heap, rows: number, cols: number, src: number, dst: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + r * cols;
+    for (let j = 0; j < cols; j++) h[dst + j] += h[s + j];
+  }
+}
