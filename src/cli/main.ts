@@ -7,6 +7,9 @@ import { EXTRACT_HELP, runExtract } from './commands/extract.ts';
 import { ANALYSE_HELP, runAnalyse } from './commands/analyse.ts';
 import { SERVE_HELP, runServe } from './commands/serve.ts';
 import { DEVICES_HELP, runDevices } from './commands/devices.ts';
+import { TRAIN_HELP, runTrain } from './commands/train.ts';
+import { EXPERIMENT_HELP, runExperiment } from './commands/experiment.ts';
+import { EXPORT_HELP, runExportCommand } from './commands/export.ts';
 
 interface Command {
   readonly summary: string;
@@ -19,6 +22,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   analyse: { summary: 'arousal/valence per second of a file or stream URL (JSONL or CSV), offline', help: ANALYSE_HELP, run: runAnalyse },
   serve: { summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay', help: SERVE_HELP, run: runServe },
   devices: { summary: 'list audio input devices for serve --mic', help: DEVICES_HELP, run: runDevices },
+  train: { summary: 'train one LSTM configuration from an experiment JSON (run folder + metrics)', help: TRAIN_HELP, run: runTrain },
+  experiment: { summary: 'run the paper protocol (ID / CD / CDTL, grids, trials) from a plan JSON', help: EXPERIMENT_HELP, run: runExperiment },
+  export: { summary: 'trained run folder → ONNX model with standardisation and metadata', help: EXPORT_HELP, run: runExportCommand },
 };
 
 export const MAIN_HELP = `emostream — real-time arousal/valence analysis of audio

@@ -1,0 +1,122 @@
+/**
+ * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] --model <path>
+ * [--port 8080] [--host 127.0.0.1] [--token T]`: the live server (src/server). Runs until SIGINT/SIGTERM.
+ */
+import { basename, extname } from 'node:path';
+import { EmostreamError } from '../../errors.ts';
+import { fileSource } from '../../audio/sources/file-source.ts';
+import { urlSource } from '../../audio/sources/url-source.ts';
+import { micSource } from '../../audio/sources/mic-source.ts';
+import { readableSource } from '../../audio/sources/stdin-source.ts';
+import type { StreamSource } from '../../audio/sources/types.ts';
+import { startServer } from '../../server/create-server.ts';
+import { parseCommandArgs } from '../args.ts';
+import { loadCliModel } from './model-loading.ts';
+
+export const SERVE_HELP = `Usage: emostream serve --model <model.onnx> [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token T]
+
+Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
+
+Sources (any number, combined):
+  --mic [DEVICE]        microphone (naudiodon); DEVICE = index or name from 'emostream devices' (default device)
+  --file <path>         audio file, played in real time (stream id: file name); repeatable
+  --fast                play --file sources as fast as possible instead of in real time
+  --stdin               raw mono PCM on stdin (stream id 'stdin'), with --format s16le|f32le and --rate <Hz>
+  --url <http(s)://…>   Icecast/HTTP MP3 or Ogg Vorbis stream (stream id 'url', 'url-2', …); repeatable
+  --ingest              accept PCM over ws://host:port/ingest?stream=<id>&rate=16000&format=s16le
+
+Server:
+  --model <path>        emostream ONNX model (required)
+  --port <n>            TCP port (default 8080; 0 = any free port)
+  --host <addr>         interface (default 127.0.0.1); any other host requires --token
+  --token <secret>      required on every endpoint but /health (Authorization: Bearer, or ?token=)
+  --allow-test-model    accept a test-fixture model (random weights) and print a warning
+
+Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
+
+Examples:
+  emostream serve --model models/speech.onnx --mic
+  emostream serve --model models/music.onnx --url http://radio.example/stream.mp3 --ingest --port 9000
+  arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model models/speech.onnx --stdin --format s16le --rate 16000`;
+
+/** `--mic` takes an optional value: a bare `--mic` becomes `--mic default`. */
+function normaliseMicFlag(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((arg, k) => {
+    out.push(arg);
+    if (arg === '--mic' && (k + 1 >= argv.length || argv[k + 1].startsWith('--'))) out.push('default');
+  });
+  return out;
+}
+
+function uniqueId(base: string, taken: Set<string>): string {
+  const clean = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 56) || 'stream';
+  let id = clean;
+  for (let n = 2; taken.has(id); n++) id = `${clean}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+export async function runServe(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs(normaliseMicFlag(argv), {
+    model: { type: 'string' },
+    mic: { type: 'string' },
+    file: { type: 'string', multiple: true },
+    fast: { type: 'boolean', default: false },
+    stdin: { type: 'boolean', default: false },
+    format: { type: 'string', default: 's16le' },
+    rate: { type: 'string', default: '16000' },
+    url: { type: 'string', multiple: true },
+    ingest: { type: 'boolean', default: false },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    token: { type: 'string' },
+    'allow-test-model': { type: 'boolean', default: false },
+  }, 'serve');
+  if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmostreamError('EMO_ERR_USAGE', `serve: --port must be 0..65535, got '${values.port}'`);
+
+  const taken = new Set<string>();
+  const sources: StreamSource[] = [];
+  for (const path of (values.file as string[] | undefined) ?? []) {
+    sources.push(fileSource(path, { streamId: uniqueId(basename(path, extname(path)), taken), realtime: !values.fast }));
+  }
+  for (const url of (values.url as string[] | undefined) ?? []) sources.push(urlSource(url, { streamId: uniqueId('url', taken) }));
+  if (values.mic !== undefined) {
+    const device = values.mic as string;
+    sources.push(micSource({ streamId: uniqueId('mic', taken), device: device === 'default' ? undefined : device }));
+  }
+  if (values.stdin) {
+    const format = values.format as string;
+    if (format !== 's16le' && format !== 'f32le') throw new EmostreamError('EMO_ERR_USAGE', `serve: --format must be s16le or f32le, got '${format}'`);
+    sources.push(readableSource({ streamId: uniqueId('stdin', taken), format, sampleRateHz: Number(values.rate) }));
+  }
+  if (sources.length === 0 && !values.ingest) throw new EmostreamError('EMO_ERR_USAGE', 'serve: give at least one source (--mic, --file, --stdin, --url) or --ingest');
+
+  const model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
+  let server;
+  try {
+    server = await startServer({
+      model, port, host: values.host as string, token: values.token as string | undefined, ingest: values.ingest as boolean, sources,
+    });
+  } catch (err) {
+    await model.release();
+    throw err;
+  }
+  const ws = server.url.replace(/^http/, 'ws');
+  process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
+    + `  results  ${ws}/results[?stream=<id>]\n`
+    + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le\n` : '')
+    + `  overlay  ${server.url}/overlay?stream=<id>   health ${server.url}/health   metrics ${server.url}/metrics\n`);
+  server.events.subscribe((event) => {
+    if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await model.release();
+}

@@ -1,0 +1,80 @@
+/**
+ * `emostream train <experiment.json> [--resume <checkpoint>] [--quiet]`: trains one configuration (corpora, split,
+ * layer sizes, learning rate, noise, epochs, seed; docs/trainer.md) and writes a run folder (run.json,
+ * parameters.bin, metrics.json) that `emostream export` turns into an ONNX model. Ctrl-C stops after the current
+ * epoch and writes `<out>/checkpoint.{json,bin}`; `--resume` continues from it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EmostreamError } from '../../errors.ts';
+import { readCheckpoint, writeCheckpoint } from '../../train/checkpoint.ts';
+import { configBaseDir, parseTrainConfig, runTraining } from '../../train/train-run.ts';
+import { parseCommandArgs } from '../args.ts';
+
+export const TRAIN_HELP = `Usage: emostream train <experiment.json> [--resume <checkpoint>] [--quiet]
+
+Trains one LSTM regressor configuration (Coutinho & Schuller 2017) and writes a run folder
+(run.json, parameters.bin, metrics.json) to the experiment's "out" folder. Format: docs/trainer.md.
+
+Options:
+  --resume <path>   continue from a checkpoint (<out>/checkpoint.json, written on Ctrl-C)
+  --quiet           no per-epoch lines
+
+Examples:
+  emostream train experiments/ravdess-single.json
+  emostream train experiments/ravdess-single.json --resume runs/ravdess/checkpoint.json`;
+
+/** Reads and validates an experiment/plan JSON file. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new EmostreamError('EMO_ERR_INPUT_NOT_FOUND', `${path}: cannot read (${(cause as Error).message})`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `${path}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+/** Installs a one-shot SIGINT handler; returns `stopRequested()` and `dispose()`. */
+export function interruptFlag(label: string): { stopRequested: () => boolean; dispose: () => void } {
+  let stop = false;
+  const onSigint = (): void => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write(`\n${label}: stopping after this epoch and writing a checkpoint (Ctrl-C again to abort)\n`);
+  };
+  process.on('SIGINT', onSigint);
+  return { stopRequested: () => stop, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+export async function runTrain(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs(argv, { resume: { type: 'string' }, quiet: { type: 'boolean', default: false } }, 'train');
+  if (positionals.length !== 1) throw new EmostreamError('EMO_ERR_USAGE', 'train: give exactly one experiment JSON file (see --help)');
+  const configPath = positionals[0]!;
+  const config = parseTrainConfig(await readJsonFile(configPath));
+  const baseDir = configBaseDir(configPath);
+  const resume = values.resume ? (await readCheckpoint(resolve(values.resume as string))).state : undefined;
+  const flag = interruptFlag('train');
+  try {
+    const quiet = values.quiet as boolean;
+    const r = await runTraining(config, {
+      baseDir, resume, shouldStop: flag.stopRequested,
+      onEpoch: quiet ? undefined : (e) => process.stderr.write(`epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} val ${e.validationLoss.toFixed(4)} (best ${e.bestValidationLoss.toFixed(4)} @ ${e.bestEpoch})\n`),
+    });
+    if (r.fit.stoppedBy === 'interrupted') {
+      const ckpt = join(r.outDir, 'checkpoint');
+      await writeCheckpoint(ckpt, r.fit.state, { config: configPath });
+      process.stderr.write(`train: checkpoint written to ${ckpt}.json (resume with --resume ${ckpt}.json)\n`);
+      return;
+    }
+    const s = r.test?.mean;
+    const line = s ? ` test arousal CCC ${s.arousal.ccc.toFixed(3)} valence CCC ${s.valence.ccc.toFixed(3)}` : '';
+    process.stdout.write(`${r.outDir}: ${r.fit.epochs} epochs (best ${r.fit.bestEpoch}, ${r.fit.stoppedBy})${line}\n`);
+  } finally {
+    flag.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The live pipeline, end to end in RxJS, read top to bottom:
+ *
+ *   sources$ (one StreamSource per stream, any time)
+ *     └─ per stream: chunks → resampleTo(16 kHz) → extractWindows() → bracketStream (started … ended | error)
+ *   merged → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
+ *
+ * Offline analysis (`emostream analyse`) and the server run exactly this function, so their numbers are identical.
+ * Completion of `sources$` and of every stream completes the output; unsubscribing tears every stage down
+ * (sources closed, WASM state freed).
+ */
+import { mergeMap, type Observable } from 'rxjs';
+import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
+import type { StreamSource } from '../audio/sources/types.ts';
+import type { EmotionModel } from '../model/types.ts';
+import { resampleTo } from './resample.ts';
+import { extractWindows } from './extract.ts';
+import { bracketStream } from './stream-lifecycle.ts';
+import { inferBatched, type InferOptions } from './infer.ts';
+import type { PipelineEvent } from './types.ts';
+
+/** Options of `createPipeline`. */
+export interface PipelineOptions extends InferOptions {
+  readonly model: EmotionModel;
+}
+
+/** Runs every stream of `sources$` through resampling, LLD extraction, pooling and batched inference. */
+export function createPipeline(sources$: Observable<StreamSource>, options: PipelineOptions): Observable<PipelineEvent> {
+  const perStream = (source: StreamSource) => bracketStream(
+    source,
+    source.chunks.pipe(
+      resampleTo(ANALYSIS_RATE_HZ),
+      extractWindows(),
+    ),
+  );
+  return sources$.pipe(
+    mergeMap(perStream),
+    inferBatched(options.model, options),
+  );
+}

@@ -1,0 +1,9 @@
+/** Public API of the pipeline: the composed pipeline and its named operators. */
+export { createPipeline, type PipelineOptions } from './create-pipeline.ts';
+export { resampleTo } from './resample.ts';
+export { extractWindows } from './extract.ts';
+export { bracketStream, streamErrorCode } from './stream-lifecycle.ts';
+export { inferBatched, modelLabel, DEFAULT_INFER_OPTIONS, type InferOptions } from './infer.ts';
+export { serializeEvents, eventMessage, type SerializedEvent, type SerializeOptions } from './serialize.ts';
+export { statefulStage, type StageHooks } from './stateful-stage.ts';
+export type { AvResult, LagEvent, Operator, PipelineEvent, PooledWindow, StreamErrorEvent, StreamItem, StreamStateEvent } from './types.ts';

@@ -1,0 +1,63 @@
+/**
+ * `serializeEvents()`: pipeline events → protocol JSON text (docs/protocol.md, docs/protocol.schema.json), one text
+ * per event, serialised once and shared by every client. `latency_ms` is stamped here, just before sending:
+ * now − arrival of the chunk that completed the second (processing latency; the extractor's lookahead comes on top).
+ *
+ *   in:   --S--A--A--L--E--|
+ *   out:  --s--a--a--l--e--|   (one JSON text each, same order)
+ * @see inferBatched (before).
+ */
+import { map } from 'rxjs';
+import type { Operator, PipelineEvent } from './types.ts';
+
+/** A serialised event with the stream it belongs to (for per-stream subscriptions). */
+export interface SerializedEvent {
+  readonly streamId: string;
+  readonly type: PipelineEvent['type'];
+  /** The event itself. */
+  readonly event: PipelineEvent;
+  /** The JSON text message. */
+  readonly text: string;
+  /** Processing latency in ms (av results only). */
+  readonly latencyMs?: number;
+}
+
+/** Options of `serializeEvents`. */
+export interface SerializeOptions {
+  /** Include `latency_ms` in results (live: true; offline analysis: false, it is not reproducible). Default true. */
+  readonly latency?: boolean;
+}
+
+/** Seconds rounded to 1 µs (window end times are multiples of 10 ms computed in binary floating point). */
+const roundTime = (s: number): number => Math.round(s * 1e6) / 1e6;
+
+/** The protocol message object of one pipeline event (`latencyMs` only for av results). */
+export function eventMessage(event: PipelineEvent, latencyMs?: number): Record<string, unknown> {
+  switch (event.type) {
+    case 'av': {
+      const msg: Record<string, unknown> = {
+        type: 'av', stream: event.streamId, t: roundTime(event.t), arousal: event.arousal, valence: event.valence, model: event.model,
+      };
+      if (latencyMs !== undefined) msg.latency_ms = Math.round(latencyMs * 100) / 100;
+      return msg;
+    }
+    case 'stream':
+      return { type: 'stream', stream: event.streamId, state: event.state, source: event.kind };
+    case 'error':
+      return { type: 'error', stream: event.streamId, code: event.code, message: event.message };
+    case 'lag':
+      return { type: 'lag', stream: event.streamId, pending_windows: event.pendingWindows };
+  }
+}
+
+/** Operator serialising pipeline events to protocol JSON text. */
+export function serializeEvents(options: SerializeOptions = {}): Operator<PipelineEvent, SerializedEvent> {
+  const latency = options.latency ?? true;
+  return map((event) => {
+    if (event.type === 'av' && latency) {
+      const latencyMs = performance.now() - event.completedAtMs;
+      return { streamId: event.streamId, type: event.type, event, text: JSON.stringify(eventMessage(event, latencyMs)), latencyMs };
+    }
+    return { streamId: event.streamId, type: event.type, event, text: JSON.stringify(eventMessage(event)) };
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `bracketStream(source)`: frames one stream's windows with lifecycle events and confines its failure to it.
+ *
+ *   in:   --w0--w1--|          --w0--#(err)
+ *   out:  S-w0--w1--E|         S-w0--X|        (S started, E ended, X error event; the merged pipeline goes on)
+ *
+ * Errors become a `StreamErrorEvent` with a stable protocol code derived from the EmostreamError code.
+ */
+import { catchError, concat, of, type Observable } from 'rxjs';
+import { EmostreamError } from '../errors.ts';
+import type { StreamSource } from '../audio/sources/types.ts';
+import type { PooledWindow, StreamErrorEvent, StreamItem } from './types.ts';
+
+/** Protocol error code of a stream failure (`error` messages, see docs/protocol.md). */
+export function streamErrorCode(err: unknown): string {
+  // A source may name the protocol code itself (e.g. ingest 'invalid_frame').
+  const own = (err as { protocolCode?: unknown } | null)?.protocolCode;
+  if (typeof own === 'string') return own;
+  if (!(err instanceof EmostreamError)) return 'internal';
+  switch (err.code) {
+    case 'EMO_ERR_DECODE': return 'decode_failed';
+    case 'EMO_ERR_INPUT_NOT_FOUND': return 'input_not_found';
+    case 'EMO_ERR_EMPTY_AUDIO': return 'empty_audio';
+    case 'EMO_ERR_BAD_AUDIO': return 'bad_audio';
+    case 'EMO_ERR_BAD_FEATURES': return 'bad_features';
+    case 'EMO_ERR_BAD_CONFIG': case 'EMO_ERR_USAGE': return 'bad_config';
+    case 'EMO_ERR_DEVICE': return 'device';
+    case 'EMO_ERR_NETWORK': return 'network';
+    case 'EMO_ERR_MODEL': return 'model';
+    default: return 'internal';
+  }
+}
+
+/** Wraps a stream's windows in started/ended events; an error ends this stream only, as an error event. */
+export function bracketStream(source: StreamSource, windows: Observable<PooledWindow>): Observable<StreamItem> {
+  const { streamId, kind } = source;
+  return concat(
+    of<StreamItem>({ type: 'stream', streamId, state: 'started', kind }),
+    windows,
+    of<StreamItem>({ type: 'stream', streamId, state: 'ended', kind }),
+  ).pipe(
+    catchError((err: unknown) => of<StreamErrorEvent>({
+      type: 'error',
+      streamId,
+      code: streamErrorCode(err),
+      message: err instanceof Error ? err.message.split('\n')[0] : String(err),
+      error: err,
+    })),
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Events flowing through the pipeline (src/pipeline). Per stream the order is: `stream started`, then windows /
+ * results in time order (with `lag` notices interleaved), then exactly one of `stream ended` or `error`.
+ */
+import type { OperatorFunction } from 'rxjs';
+
+/** A pipeline stage: one named RxJS operator per file, its state in the per-subscription closure. */
+export type Operator<In, Out> = OperatorFunction<In, Out>;
+
+/** 260 pooled features of one 2 s window (hop 1 s) of one stream. */
+export interface PooledWindow {
+  readonly type: 'window';
+  readonly streamId: string;
+  /** Window number w (0-based); the window covers [w, w + 2) s. */
+  readonly index: number;
+  /** End time of the window in stream seconds (w + 2); also the end of the 1 s hop it completes. */
+  readonly endTimeS: number;
+  /** Pooled features (own copy). */
+  readonly features: Float32Array;
+  /** `arrivedAtMs` of the audio chunk whose push completed this window (performance.now() ms). */
+  readonly completedAtMs: number;
+}
+
+/** One arousal/valence estimate of one stream for one second. */
+export interface AvResult {
+  readonly type: 'av';
+  readonly streamId: string;
+  /** End time of the 1 s hop in stream seconds. */
+  readonly t: number;
+  /** De-standardised model output, nominally in [-1, 1], never clamped. */
+  readonly arousal: number;
+  readonly valence: number;
+  /** `<domain>@<version>` of the model. */
+  readonly model: string;
+  /** As in `PooledWindow.completedAtMs`. */
+  readonly completedAtMs: number;
+}
+
+/** A stream started or ended normally (after its last result). */
+export interface StreamStateEvent {
+  readonly type: 'stream';
+  readonly streamId: string;
+  readonly state: 'started' | 'ended';
+  /** Source kind ('file', 'url', 'stdin', 'mic', 'ingest'). */
+  readonly kind: string;
+}
+
+/** A stream ended with an error (that stream only). */
+export interface StreamErrorEvent {
+  readonly type: 'error';
+  readonly streamId: string;
+  /** Stable machine code (protocol error code, e.g. 'decode_failed'). */
+  readonly code: string;
+  readonly message: string;
+  /** The original error (not serialised; offline analysis rethrows it). */
+  readonly error?: unknown;
+}
+
+/** A stream fell behind: more windows wait for the model than `maxPendingWindows` (reported, never skipped). */
+export interface LagEvent {
+  readonly type: 'lag';
+  readonly streamId: string;
+  /** Windows queued for inference for this stream when the notice was raised. */
+  readonly pendingWindows: number;
+}
+
+/** Everything the pipeline emits. */
+export type PipelineEvent = AvResult | StreamStateEvent | StreamErrorEvent | LagEvent;
+
+/** What flows between the per-stream stages and inference. */
+export type StreamItem = PooledWindow | StreamStateEvent | StreamErrorEvent;

@@ -1,0 +1,66 @@
+/**
+ * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text) and `GET /overlay?stream=<id>`
+ * (the OBS overlay page). Everything else is 404; methods other than GET/HEAD are 405. With a token configured,
+ * /metrics and /overlay need it (header or `?token=`); /health never does and reveals no stream names then.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { presentedToken, tokenMatches } from './auth.ts';
+import { renderOverlayPage, type TrailPoint } from './overlay-page.ts';
+import { STREAM_ID_PATTERN } from '../audio/sources/types.ts';
+import { TRAIL_LENGTH } from './limits.ts';
+import type { ServerMetrics } from './metrics.ts';
+
+/** What the HTTP routes read from the server. */
+export interface HttpContext {
+  readonly token: string | undefined;
+  readonly metrics: ServerMetrics;
+  readonly model: string;
+  readonly testModel: boolean;
+  readonly startedAtMs: number;
+  /** Running stream ids with their source kind. */
+  streams(): ReadonlyMap<string, string>;
+  /** Recent results of a stream (oldest first). */
+  trail(stream: string): readonly TrailPoint[];
+  /** Whether the pipeline failed (the server then answers 503 on /health). */
+  failed(): string | undefined;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** Handles one HTTP request. */
+export function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  const authorized = tokenMatches(ctx.token, presentedToken(req, url));
+  switch (url.pathname) {
+    case '/health': {
+      const failure = ctx.failed();
+      const body: Record<string, unknown> = {
+        status: failure ? 'failed' : 'ok', model: ctx.model, test_model: ctx.testModel,
+        uptime_s: Math.round((performance.now() - ctx.startedAtMs) / 1000),
+        streams: ctx.metrics.streamsActive, results_clients: ctx.metrics.resultsClients, ingest_clients: ctx.metrics.ingestClients,
+      };
+      if (failure) body.error = failure;
+      if (authorized) body.stream_ids = [...ctx.streams().keys()];
+      return send(res, failure ? 503 : 200, 'application/json', JSON.stringify(body) + '\n');
+    }
+    case '/metrics':
+      if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
+      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
+    case '/overlay': {
+      if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
+      const stream = url.searchParams.get('stream') ?? undefined;
+      if (stream !== undefined && !STREAM_ID_PATTERN.test(stream)) return send(res, 400, 'text/plain; charset=utf-8', 'bad stream id\n');
+      const html = renderOverlayPage({
+        stream, token: ctx.token === undefined ? undefined : presentedToken(req, url),
+        trail: stream === undefined ? [] : ctx.trail(stream), trailLength: TRAIL_LENGTH,
+      });
+      return send(res, 200, 'text/html; charset=utf-8', html);
+    }
+    default:
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found (endpoints: /results, /ingest (WebSocket), /overlay, /health, /metrics)\n');
+  }
+}

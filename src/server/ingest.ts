@@ -1,0 +1,110 @@
+/**
+ * One ingest WebSocket (`/ingest?stream=<id>&rate=16000&format=s16le`): binary frames of raw mono PCM become a push
+ * source in the pipeline. An optional first text message `{"type":"config","rate":…,"format":…}` (before any audio)
+ * changes the parameters; `{"type":"end"}` or closing the socket ends the stream (its last seconds are flushed).
+ *
+ * Errors are JSON messages with a stable code (protocol.ts). Fatal ones (`invalid_frame` — a byte count that is not
+ * a whole number of samples —, `message_too_large`, `bad_config`) end this stream with an error event and close
+ * this socket with the code's close code; `bad_message` (garbage JSON) is reported and ignored. Nothing here can
+ * affect another stream.
+ */
+import type { WebSocket, RawData } from 'ws';
+import { EmostreamError } from '../errors.ts';
+import { createPushSource, type PushSource } from '../audio/sources/push-source.ts';
+import { bytesPerSample, validatePcmStreamFormat, type PcmStreamFormat } from '../audio/sources/pcm-format.ts';
+import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
+import type { PcmFormat } from '../audio/pcm.ts';
+import type { StreamSource } from '../audio/sources/types.ts';
+import { CONNECTION_ERRORS, connectionError, readyMessage, type ConnectionErrorCode } from './protocol.ts';
+import { MAX_PAYLOAD_BYTES, MAX_TEXT_MESSAGE_BYTES } from './limits.ts';
+
+/** What an ingest connection needs from the server. */
+export interface IngestContext {
+  /** Starts the stream in the pipeline (subscribes synchronously). */
+  addSource(source: StreamSource): void;
+  /** Called for every protocol error sent. */
+  onProtocolError(code: ConnectionErrorCode): void;
+  /** Called with the byte count of every accepted PCM frame. */
+  onBytes(count: number): void;
+  /** Called once when the socket is gone and the stream never started (frees the id). */
+  onAbandoned(streamId: string): void;
+}
+
+/** Parses `rate`/`format` query values or config fields into a PCM format; EMO_ERR_BAD_CONFIG if invalid. */
+export function parsePcmParams(rate: unknown, format: unknown, fallback: PcmStreamFormat): PcmStreamFormat {
+  const sampleRateHz = rate === undefined || rate === null ? fallback.sampleRateHz : Number(rate);
+  const fmt = (format === undefined || format === null ? fallback.format : format) as PcmFormat;
+  const parsed = { sampleRateHz, format: fmt };
+  validatePcmStreamFormat(parsed);
+  return parsed;
+}
+
+/** The default ingest format: 16 kHz s16le. */
+export const DEFAULT_INGEST_FORMAT: PcmStreamFormat = Object.freeze({ sampleRateHz: ANALYSIS_RATE_HZ, format: 's16le' });
+
+/** Serves one accepted ingest socket for stream `streamId` (already reserved) with initial format `initial`. */
+export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamFormat, ctx: IngestContext): void {
+  let pcm = initial;
+  let source: PushSource | undefined;
+  let done = false;
+
+  const fail = (code: ConnectionErrorCode, message: string): void => {
+    ctx.onProtocolError(code);
+    ws.send(connectionError(code, message, streamId));
+    const { closeCode } = CONNECTION_ERRORS[code];
+    if (closeCode === undefined) return;
+    done = true;
+    if (!source) ctx.onAbandoned(streamId);
+    else {
+      const error = Object.assign(new EmostreamError('EMO_ERR_NETWORK', `ingest ${code}: ${message}`), { protocolCode: code });
+      source.fail(error);
+    }
+    ws.close(closeCode, code);
+  };
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    if (source) source.end();
+    else ctx.onAbandoned(streamId);
+  };
+
+  ws.send(readyMessage(streamId, pcm.sampleRateHz, pcm.format, MAX_PAYLOAD_BYTES));
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (done) return;
+    const bytes = data as Buffer; // binaryType 'nodebuffer': one Buffer per message
+    if (!isBinary) {
+      if (bytes.length > MAX_TEXT_MESSAGE_BYTES) return fail('message_too_large', `text messages are limited to ${MAX_TEXT_MESSAGE_BYTES} bytes`);
+      let msg: { type?: unknown; rate?: unknown; format?: unknown };
+      try {
+        msg = JSON.parse(bytes.toString('utf8'));
+        if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+      } catch {
+        return fail('bad_message', 'text messages must be JSON objects ({"type":"config"|"end", ...})');
+      }
+      if (msg.type === 'end') return finish();
+      if (msg.type !== 'config') return fail('bad_message', `unknown message type ${JSON.stringify(msg.type)}`);
+      if (source) return fail('bad_config', 'config must come before the first audio frame');
+      try {
+        pcm = parsePcmParams(msg.rate, msg.format, pcm);
+      } catch (err) {
+        return fail('bad_config', (err as Error).message);
+      }
+      ws.send(readyMessage(streamId, pcm.sampleRateHz, pcm.format, MAX_PAYLOAD_BYTES));
+      return;
+    }
+    if (bytes.length > MAX_PAYLOAD_BYTES) return fail('message_too_large', `binary frames are limited to ${MAX_PAYLOAD_BYTES} bytes, got ${bytes.length}`);
+    const width = bytesPerSample(pcm.format);
+    if (bytes.length % width !== 0) {
+      return fail('invalid_frame', `frame of ${bytes.length} bytes is not a whole number of ${pcm.format} samples (${width} bytes each)`);
+    }
+    if (bytes.length === 0) return;
+    if (!source) {
+      source = createPushSource(streamId, pcm, 'ingest');
+      ctx.addSource(source);
+    }
+    ctx.onBytes(bytes.length);
+    source.push(bytes);
+  });
+  ws.on('close', finish);
+  ws.on('error', () => finish()); // the ws library closes the socket itself (e.g. 1009 above HARD_MAX_PAYLOAD_BYTES)
+}

@@ -1,0 +1,34 @@
+/**
+ * Server limits: every bound on memory, clients and message sizes in one place (docs/protocol.md lists them).
+ * "Unlimited" would be written `Infinity`, never 0.
+ */
+
+/** Largest ingest message (binary PCM frame) accepted, bytes: 256 KiB ≈ 8 s of 16 kHz s16le. Larger → `message_too_large`, close 1009. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** ws `maxPayload`: above this the ws library itself closes with 1009 before the frame is buffered (no JSON error). */
+export const HARD_MAX_PAYLOAD_BYTES = 4 * MAX_PAYLOAD_BYTES;
+
+/** Largest text (JSON control) message on either endpoint, bytes. */
+export const MAX_TEXT_MESSAGE_BYTES = 4096;
+
+/** Results (and overlay) WebSocket clients at once; more → `server_full`, close 1013. */
+export const MAX_CLIENTS = 1024;
+
+/** Ingest WebSocket streams at once; more → `server_full`, close 1013. */
+export const MAX_INGEST_STREAMS = 1024;
+
+/** Messages queued per results client while its socket is congested; beyond, the oldest is dropped and counted. */
+export const MAX_QUEUED_MESSAGES = 256;
+
+/** Bytes a results socket may hold unsent (ws `bufferedAmount`) before messages go to the client's queue. */
+export const MAX_CLIENT_BUFFERED_BYTES = 64 * 1024;
+
+/** Windows of one stream waiting for the model before a `lag` event is raised. */
+export const MAX_PENDING_WINDOWS = 5;
+
+/** Results per stream kept for the overlay trail (and replayed to a new overlay page). */
+export const TRAIL_LENGTH = 12;
+
+/** Bounds of the Prometheus latency histogram, ms. */
+export const LATENCY_BUCKETS_MS: readonly number[] = Object.freeze([1, 2, 5, 10, 20, 50, 100, 250, 500, 1000]);

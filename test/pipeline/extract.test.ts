@@ -1,0 +1,76 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Subject } from 'rxjs';
+import { extractWindows } from '../../src/pipeline/extract.ts';
+import type { PooledWindow } from '../../src/pipeline/types.ts';
+import type { AudioChunk } from '../../src/audio/sources/types.ts';
+import { extractLlds } from '../../src/features/extractor.ts';
+import { poolRows } from '../../src/pool/pooler.ts';
+import { testAudio16k } from './helpers.ts';
+
+const test = suite('pipeline/extract');
+// 5.05 s = exactly 500 frames: the window ending at 5 s needs the last row (4.99 s), whose smoothing/delta lookahead reaches past the
+// end of the audio, so it can only come from the completion flush.
+const audio = testAudio16k(5.05, 6).samples;
+const chunk = (samples: Float32Array, at: number): AudioChunk => ({ streamId: 's', samples, sampleRateHz: 16000, arrivedAtMs: at });
+const tick = () => new Promise((r) => setTimeout(r, 50));
+
+function feed(subject: Subject<AudioChunk>, size: number): void {
+  for (let at = 0; at < audio.length; at += size) subject.next(chunk(audio.slice(at, at + size), at));
+}
+
+test('timeline: windows w0..w2 while chunks arrive, the last (t = 5 s) only at completion (extractor.finish flush)', async () => {
+  const input = new Subject<AudioChunk>();
+  const out: PooledWindow[] = [];
+  let completed = false;
+  input.pipe(extractWindows()).subscribe({ next: (w) => out.push(w), complete: () => { completed = true; } });
+  feed(input, 1600);
+  await tick();
+  assert.equal(out.map((w) => w.endTimeS), [2, 3, 4]);
+  assert.ok(out.every((w) => w.completedAtMs >= w.endTimeS * 16000), 'a window is completed by a chunk after its last sample (lookahead)');
+  input.complete();
+  await tick();
+  assert.equal(out.map((w) => w.endTimeS), [2, 3, 4, 5]);
+  assert.ok(completed);
+});
+
+test('windows equal batch extraction + pooling of the whole signal', async () => {
+  const input = new Subject<AudioChunk>();
+  const out: PooledWindow[] = [];
+  const done = new Promise<void>((resolve) => input.pipe(extractWindows()).subscribe({ next: (w) => out.push(w), complete: resolve }));
+  feed(input, 777);
+  input.complete();
+  await done;
+  const lld = await extractLlds(audio, { sampleRateHz: 16000 });
+  const pooled = poolRows(lld.rows, lld.count);
+  assert.is(out.length, pooled.count);
+  out.forEach((w, k) => assert.equal(Array.from(w.features), Array.from(pooled.features.subarray(k * 260, (k + 1) * 260))));
+});
+
+test('an upstream error propagates; early unsubscribe is quiet', async () => {
+  const input = new Subject<AudioChunk>();
+  let error: unknown;
+  input.pipe(extractWindows()).subscribe({ error: (e) => { error = e; } });
+  input.next(chunk(audio.slice(0, 16000), 0));
+  await tick();
+  input.error(new Error('boom'));
+  assert.is((error as Error).message, 'boom');
+  const again = new Subject<AudioChunk>();
+  const seen: PooledWindow[] = [];
+  const sub = again.pipe(extractWindows()).subscribe((w) => seen.push(w));
+  again.next(chunk(audio.slice(0, 48000), 0));
+  sub.unsubscribe(); // while the extractor is still being created
+  await tick();
+  again.next(chunk(audio.slice(48000), 1));
+  assert.is(seen.length, 0);
+});
+
+test('a chunk at another rate than 16 kHz errors the stream', async () => {
+  const input = new Subject<AudioChunk>();
+  const error = new Promise<unknown>((resolve) => input.pipe(extractWindows()).subscribe({ error: resolve }));
+  input.next({ ...chunk(audio.slice(0, 100), 0), sampleRateHz: 44100 });
+  const e = await error as { code: string };
+  assert.is(e.code, 'EMO_ERR_INTERNAL');
+});
+
+test.run();
