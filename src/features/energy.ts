@@ -34,7 +34,8 @@ export function zeroCrossingRate(samples: Float32Array, start: number, length: n
   for (let i = start + 1; i < end; i++) {
     const prev = samples[i - 1];
     const cur = samples[i];
-    if (prev * cur < 0 || (cur === 0 && prev * samples[i + 1] <= 0)) count++;
+    // Branch-free (0/1 arithmetic): sign changes in audio are unpredictable, so a branch per sample mispredicts often.
+    count += +(prev * cur < 0) | (+(cur === 0) & +(prev * samples[i + 1] <= 0));
   }
   return count / length;
 }

@@ -9,13 +9,15 @@
  * @see spectral-scale.ts
  * @see pitch-shs.ts
  * @see pitch-viterbi.ts
+ * @see pitch-spectrum-wasm.ts (magnitude, octave scale and subharmonic sum run there, bit-identical to the TS modules)
  */
 import { EmostreamError } from '../errors.ts';
 import { createRealFft } from './fft.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { createPitchShs, type PitchCandidateArrays } from './pitch-shs.ts';
 import { createPitchViterbi, type PitchFrameSink } from './pitch-viterbi.ts';
-import { createSpectralScale } from './spectral-scale.ts';
+import { createSpectralScaleTables } from './spectral-scale.ts';
+import { createPitchSpectrumKernel } from './pitch-spectrum-wasm.ts';
 import { gaussianWindow } from './windows.ts';
 
 /** RMS of the windowed 60 ms frame at or below which F0 and voicing are forced to 0 (`is13_volmerge threshold`). */
@@ -42,12 +44,13 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
   const { longLength: N, longFftSize: nfft, longPad: pad, sampleRateHz } = geometry;
   const fft = await createRealFft(nfft);
   const window = gaussianWindow(N, 0.4);
-  const scale = createSpectralScale(sampleRateHz, nfft);
+  const scale = createSpectralScaleTables(sampleRateHz, nfft);
   const shs = createPitchShs(scale);
   const viterbi = createPitchViterbi({ candidates: shs.candidates });
-  const bins = nfft / 2 + 1;
-  const magnitude = new Float64Array(bins);
-  const scaled = new Float64Array(bins);
+  const kernel = createPitchSpectrumKernel(scale, shs);
+  const kernelSpectrum = kernel.spectrum;
+  const kernelSum = kernel.sum;
+  const kernelPeaks = kernel.peaks;
   const candidates: PitchCandidateArrays = {
     frequencies: new Float64Array(shs.candidates),
     scores: new Float64Array(shs.candidates),
@@ -86,14 +89,9 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
         energy += x * x;
       }
       fft.transform();
-      const spectrum = fft.spectrum;
-      for (let k = 0; k < bins; k++) {
-        const re = spectrum[2 * k];
-        const im = spectrum[2 * k + 1];
-        magnitude[k] = Math.sqrt(re * re + im * im);
-      }
-      scale.apply(magnitude, scaled);
-      shs.analyse(scaled, candidates);
+      kernelSpectrum.set(fft.spectrum);
+      const peakCount = kernel.run();
+      shs.candidatesFromPeaks(kernelSum, kernel.mean, kernelPeaks, peakCount, candidates);
 
       if (analysed - viterbi.drainedFrames >= gate.length) gate = regrow(gate, viterbi.drainedFrames, analysed);
       gate[analysed & (gate.length - 1)] = Math.sqrt(energy / N) > PITCH_ENERGY_GATE ? 1 : 0;

@@ -7,7 +7,10 @@
  * Candidates are the strict local maxima of SS (j = 1 … n−2), the largest K kept. Each is refined by a parabola in log2 f:
  * f = 2^vertex, score = vertex height, voicing = 1 − mean(SS)/score when score > mean(SS), else 0. Candidates outside
  * [minPitch, maxPitch] are dropped (the list shifts left, empty slots are 0) and the best-scoring one is swapped to slot 0.
+ * The pitch branch computes SS and its peaks in WebAssembly (pitch-spectrum-wasm.ts, bit-identical to `analyse`) and
+ * finishes with `candidatesFromPeaks`.
  * @see spectral-scale.ts
+ * @see pitch-spectrum-wasm.ts
  * @see pitch-viterbi.ts
  */
 import { EmostreamError } from '../errors.ts';
@@ -52,6 +55,21 @@ export interface PitchShs {
    * @param scaled octave-scale spectrum, `grid.pointCount` values
    */
   analyse(scaled: ArrayLike<number>, out: PitchCandidateArrays): number;
+  /**
+   * The candidate stage after the peak search, on a subharmonic sum and its peaks found elsewhere (the WebAssembly
+   * kernel of pitch-spectrum-wasm.ts); returns how many slots are filled.
+   * @param sum SS[j] ≥ 0, `grid.pointCount` values (not modified)
+   * @param mean mean of SS
+   * @param peaks indices of SS's K largest strict local maxima, descending by value (equal values: ascending index)
+   * @param peakCount how many entries of `peaks` are valid (≤ K)
+   */
+  candidatesFromPeaks(sum: Float64Array, mean: number, peaks: Int32Array, peakCount: number, out: PitchCandidateArrays): number;
+  /** H, the number of harmonics summed (including the fundamental). */
+  readonly harmonics: number;
+  /** Grid offset ⌊ppo·log2 h⌋ of harmonic h = 1 … H (index h − 1; ascending). */
+  readonly offsets: Int32Array;
+  /** Weight c^(h−1) of harmonic h = 1 … H (index h − 1). */
+  readonly factors: Float64Array;
 }
 
 /** Creates a subharmonic-summation candidate finder for an octave grid (recipe 5.3.2). */
@@ -109,6 +127,10 @@ export function createPitchShs(grid: OctaveGrid, options: Partial<PitchShsOption
       topValue[pos] = v;
       topIndex[pos] = j;
     }
+    return candidatesFromPeaks(ss, mean, topIndex, count, out);
+  }
+
+  function candidatesFromPeaks(ss: Float64Array, mean: number, topIndex: Int32Array, count: number, out: PitchCandidateArrays): number {
     // Parabolic refinement, range filter, best score first
     const { frequencies, scores, voicings } = out;
     let kept = 0;
@@ -142,7 +164,7 @@ export function createPitchShs(grid: OctaveGrid, options: Partial<PitchShsOption
     return kept;
   }
 
-  return { candidates: K, analyse };
+  return { candidates: K, analyse, candidatesFromPeaks, harmonics: H, offsets, factors };
 }
 
 /** Swaps element `i` with element 0. */

@@ -11,7 +11,10 @@
  *     s = ppo·log2(65/50) − 1.
  * The source and target grids are fixed, so the spline's tridiagonal elimination factors, each target's interval and
  * its interpolation weights are precomputed by the factory; per frame only the right-hand side is solved (O(n)).
+ * This is the reference implementation: the pitch branch runs the same operations in WebAssembly on the same tables
+ * (`createSpectralScaleTables`), bit-identically.
  * @see pitch-shs.ts
+ * @see pitch-spectrum-wasm.ts
  */
 import { EmostreamError } from '../errors.ts';
 
@@ -34,7 +37,35 @@ export interface OctaveGrid {
   readonly pointsPerOctave: number;
 }
 
+/**
+ * The per-grid constants of the scale (built once): spline elimination factors and per-target interpolation weights.
+ * All arrays have `pointCount` entries (entries a formula does not define are 0).
+ */
+export interface SpectralScaleTables extends OctaveGrid {
+  /** 1 / (x[i+1] − x[i]) of the source abscissae x (log2 Hz). */
+  readonly invDx: Float64Array;
+  /** 6 / (x[i+1] − x[i−1]). */
+  readonly six: Float64Array;
+  /** σ_i = (x[i] − x[i−1]) / (x[i+1] − x[i−1]). */
+  readonly sig: Float64Array;
+  /** 1 / pivot_i of the forward elimination. */
+  readonly invPiv: Float64Array;
+  /** Back-substitution factors y2[i] = y2f[i]·y2[i+1] + u[i]. */
+  readonly y2f: Float64Array;
+  /** Left source index of each target point's interval. */
+  readonly lo: Int32Array;
+  /** Spline weights of each target: y = wa·a[lo] + wb·a[lo+1] + ca·y2[lo] + cb·y2[lo+1]. */
+  readonly wa: Float64Array;
+  readonly wb: Float64Array;
+  readonly ca: Float64Array;
+  readonly cb: Float64Array;
+  /** Auditory weight w_j of each target point. */
+  readonly weight: Float64Array;
+}
+
 export interface SpectralScale extends OctaveGrid {
+  /** The constants `apply` uses (shared with the WebAssembly kernel, pitch-spectrum-wasm.ts). */
+  readonly tables: SpectralScaleTables;
   /**
    * Computes the enhanced, smoothed, spline-interpolated and weighted octave spectrum.
    * @param magnitude linear magnitude |X_k|, k = 0 … n−1 (not modified)
@@ -43,12 +74,12 @@ export interface SpectralScale extends OctaveGrid {
   apply(magnitude: ArrayLike<number>, out: Float64Array): void;
 }
 
-/** Creates the octave-scale mapper of a magnitude spectrum of FFT size `fftSize` at `sampleRateHz` (recipe 5.3.1). */
-export function createSpectralScale(
+/** Builds the octave grid, spline factors and interpolation weights for FFT size `fftSize` at `sampleRateHz` (recipe 5.3.1). */
+export function createSpectralScaleTables(
   sampleRateHz: number,
   fftSize: number,
   options: Partial<SpectralScaleOptions> = {},
-): SpectralScale {
+): SpectralScaleTables {
   const { minFrequencyHz } = { ...DEFAULT_SPECTRAL_SCALE_OPTIONS, ...options };
   if (!Number.isInteger(fftSize) || fftSize < 8 || fftSize % 2 !== 0) {
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `fftSize must be an even integer ≥ 8, got ${fftSize}`);
@@ -108,6 +139,17 @@ export function createSpectralScale(
     weight[j] = 0.5 + Math.atan((3 * (j + 1 - s)) / pointsPerOctave) / Math.PI;
   }
 
+  return Object.freeze({ pointCount: n, log2MinHz, log2Step, pointsPerOctave, invDx, six, sig, invPiv, y2f, lo, wa, wb, ca, cb, weight });
+}
+
+/** Creates the octave-scale mapper of a magnitude spectrum of FFT size `fftSize` at `sampleRateHz` (recipe 5.3.1). */
+export function createSpectralScale(
+  sampleRateHz: number,
+  fftSize: number,
+  options: Partial<SpectralScaleOptions> = {},
+): SpectralScale {
+  const tables = createSpectralScaleTables(sampleRateHz, fftSize, options);
+  const { pointCount: n, log2MinHz, log2Step, pointsPerOctave, invDx, six, sig, invPiv, y2f, lo, wa, wb, ca, cb, weight } = tables;
   const work = new Float64Array(n);
   const u = new Float64Array(n);
   const y2 = new Float64Array(n);
@@ -146,7 +188,7 @@ export function createSpectralScale(
     }
   }
 
-  return { pointCount: n, log2MinHz, log2Step, pointsPerOctave, apply };
+  return { pointCount: n, log2MinHz, log2Step, pointsPerOctave, tables, apply };
 }
 
 /** Zeroes bins p+3 … q−3 between consecutive spectral maxima p and q (p < 0: no previous maximum); returns q. */

@@ -29,6 +29,8 @@ export interface SpectralShapeTables {
   /** Slope regression constants: Σf and nBins·Σf² − (Σf)² over the range. */
   readonly sumHz: number;
   readonly slopeDenominator: number;
+  /** Per-call scratch of `spectralHarmonicity` (4 values; the tables are otherwise read-only). */
+  readonly scratch: Float64Array;
 }
 
 /** Roll-off points as fractions of the total power (ComParE: 0.25, 0.50, 0.75, 0.90). */
@@ -63,7 +65,7 @@ export function createSpectralShapeTables(sampleRateHz: number, fftSize: number)
     sumHz2 += f * f;
   }
   const slopeDenominator = binCount * sumHz2 - sumHz * sumHz;
-  return Object.freeze({ fftSize, binHz, binCount, frequencyHz, sharpnessWeight, sumHz, slopeDenominator });
+  return Object.freeze({ fftSize, binHz, binCount, frequencyHz, sharpnessWeight, sumHz, slopeDenominator, scratch: new Float64Array(4) });
 }
 
 /**
@@ -84,22 +86,35 @@ export function spectralFlux(magnitude: Float32Array, previous: Float32Array): n
 /**
  * Spectral harmonicity Σ|P(e_i) − P(e_{i−1})|/2/nBins over strict 5-point local extrema e_i of P, k = 3 … N/2 − 2
  * (openSMILE `cSpectral harmonicity`; unit of |X|²).
+ * Branch-free (extrema are unpredictable): the running sum and the previous extremum live in `scratch`, where each
+ * step writes either the real slot or a junk slot, chosen by the 0/1 extremum flag.
  * @param power |X_k|², N/2 + 1 values
+ * @param scratch 4 values of caller-owned scratch (overwritten)
  */
-export function spectralHarmonicity(power: Float32Array): number {
+export function spectralHarmonicity(power: Float32Array, scratch: Float64Array = new Float64Array(4)): number {
   const last = power.length - 1;
-  let sum = 0;
+  // scratch[0]: junk sum, [1]: sum, [2]: junk previous, [3]: previous extremum (−1: none yet)
+  scratch[0] = 0;
+  scratch[1] = 0;
+  scratch[2] = -1;
+  scratch[3] = -1;
   let previous = -1;
+  let m2 = power[1];
+  let m1 = power[2];
+  let p = power[3];
+  let p1 = power[4];
   for (let k = 3; k < last - 1; k++) {
-    const p = power[k];
-    const peak = power[k - 2] < p && power[k - 1] < p && p > power[k + 1] && p > power[k + 2];
-    const dip = power[k - 2] > p && power[k - 1] > p && p < power[k + 1] && p < power[k + 2];
-    if (peak || dip) {
-      if (previous >= 0) sum += Math.abs(p - previous);
-      previous = p;
-    }
+    const p2 = power[k + 2];
+    const extremum = (+(m2 < p) & +(m1 < p) & +(p > p1) & +(p > p2)) | (+(m2 > p) & +(m1 > p) & +(p < p1) & +(p < p2));
+    scratch[extremum & +(previous >= 0)] += Math.abs(p - previous);
+    scratch[2 + extremum] = p;
+    previous = scratch[3];
+    m2 = m1;
+    m1 = p;
+    p = p1;
+    p1 = p2;
   }
-  return sum / 2 / last;
+  return scratch[1] / 2 / last;
 }
 
 /**
@@ -192,5 +207,5 @@ export function spectralShapeInto(
   out[offset + 9] = kurtosis;
   out[offset + 10] = slope;
   out[offset + 11] = sharpness;
-  out[offset + 12] = spectralHarmonicity(power);
+  out[offset + 12] = spectralHarmonicity(power, tables.scratch);
 }

@@ -1,0 +1,146 @@
+/**
+ * The pitch branch's per-frame spectrum work in WebAssembly (wasm/features/pitch-spectrum.c, float64 SIMD128, built by
+ * wasm/features/build.sh, loaded with the plain WebAssembly API):
+ *   interleaved float32 FFT output → |X_k| (float64) → octave scale (spectral-scale.ts) → subharmonic sum SS and its
+ *   mean (pitch-shs.ts).
+ * Same operations in the same order as the TypeScript modules, and WebAssembly has no fused multiply-add, so the
+ * results are bit-identical to `SpectralScale.apply` followed by the sum of `PitchShs.analyse`
+ * (test/features/pitch-spectrum-wasm.test.ts).
+ *
+ * The kernel also finds the K largest strict local maxima of SS (the candidate stage's first half); the parabolic
+ * refinement and range filter stay in pitch-shs.ts (`candidatesFromPeaks`).
+ *
+ * Memory: each kernel owns one instance whose memory is sized in the factory and never grows, so the views
+ * (`spectrum`, `magnitude`, `scaled`, `sum`) stay valid for the kernel's lifetime; nothing is allocated per frame.
+ * @see spectral-scale.ts
+ * @see pitch-shs.ts
+ */
+import { readFileSync } from 'node:fs';
+import { EmostreamError } from '../errors.ts';
+import type { SpectralScaleTables } from './spectral-scale.ts';
+
+const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
+const PAGE_BYTES = 65536;
+/** Tables of octave_scale, in the C kernel's order (each `pointCount` float64 values), followed by `lo` (int32). */
+const TABLE_ORDER = ['invDx', 'six', 'sig', 'invPiv', 'y2f', 'wa', 'wb', 'ca', 'cb', 'weight'] as const;
+
+interface FeatureKernelExports {
+  readonly memory: WebAssembly.Memory;
+  readonly __heap_base: WebAssembly.Global;
+  readonly magnitude: (spectrum: number, out: number, bins: number) => void;
+  readonly octave_scale: (n: number, a: number, tables: number, u: number, y2: number, out: number, flags: number) => void;
+  readonly shs_peaks: (n: number, ss: number, K: number, maxima: number, topIndex: number, topValue: number) => number;
+  readonly shs_sum: (n: number, y: number, harmonics: number, offsets: number, factors: number, ss: number) => number;
+}
+
+/** The harmonic weights and offsets of a subharmonic summation and its candidate count (a `PitchShs`). */
+export interface SubharmonicSumTables {
+  /** Number of candidate slots K ≥ 1. */
+  readonly candidates: number;
+  /** Number of harmonics H ≥ 1. */
+  readonly harmonics: number;
+  /** Ascending grid offsets of harmonics 1 … H (offsets[0] = 0). */
+  readonly offsets: Int32Array;
+  /** Weights of harmonics 1 … H (factors[0] = 1). */
+  readonly factors: Float64Array;
+}
+
+export interface PitchSpectrumKernel {
+  /** Input: the FFT's interleaved re/im output, 2·pointCount float32 values (N/2 + 1 bins); write it before `run()`. */
+  readonly spectrum: Float32Array;
+  /** |X_k| of the last `run()` (pointCount values; the scale then works on it in place). */
+  readonly magnitude: Float64Array;
+  /** The octave-scale spectrum Y of the last run (pointCount values). */
+  readonly scaled: Float64Array;
+  /** The subharmonic sum SS of the last run (pointCount values, ≥ 0). */
+  readonly sum: Float64Array;
+  /** Indices of the K largest strict local maxima of SS after `run()`, descending by value (see `run`'s count). */
+  readonly peaks: Int32Array;
+  /** mean(SS) of the last `run()`. */
+  readonly mean: number;
+  /** spectrum → magnitude → scaled → sum → peaks; returns how many peaks (≤ K) were found. */
+  run(): number;
+  /** Octave scale of `magnitude` (overwritten as scratch) into `scaled` (for tests). */
+  scaleOnly(): void;
+  /** Subharmonic sum of `scaled` into `sum`; returns its mean (for tests). */
+  sumOnly(): number;
+  /** Peaks of `sum` into `peaks`; returns their count (for tests). */
+  peaksOnly(): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function featureModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(WASM_URL));
+  } catch (cause) {
+    throw new EmostreamError('EMO_ERR_INTERNAL', `cannot read ${WASM_URL.pathname}; run wasm/features/build.sh`, { cause });
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** Creates the WebAssembly spectrum kernel of one pitch branch for a scale's tables and an SHS's harmonics. */
+export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: SubharmonicSumTables): PitchSpectrumKernel {
+  const n = scale.pointCount;
+  const H = shs.harmonics;
+  if (!(n >= 3) || !(shs.candidates >= 1) || shs.offsets.length !== H || shs.factors.length !== H || shs.offsets[0] !== 0) {
+    throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch spectrum kernel: inconsistent scale or harmonic tables');
+  }
+  const ex = new WebAssembly.Instance(featureModule(), {}).exports as unknown as FeatureKernelExports;
+  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
+  const take = (bytes: number): number => {
+    const at = top;
+    top = Math.ceil((top + bytes) / 16) * 16;
+    return at;
+  };
+  const spectrumPtr = take(4 * 2 * n);
+  const magnitudePtr = take(8 * n);
+  const tablesPtr = take(8 * n * TABLE_ORDER.length + 4 * n);
+  const uPtr = take(8 * n);
+  const y2Ptr = take(8 * n);
+  const scaledPtr = take(8 * n);
+  const sumPtr = take(8 * n);
+  const offsetsPtr = take(4 * H);
+  const factorsPtr = take(8 * H);
+  const flagsPtr = take(8 * (n + 4));
+  const maximaPtr = take(4 * n);
+  const K = shs.candidates;
+  const peaksPtr = take(4 * K);
+  const peakValuesPtr = take(8 * K);
+  const missing = top - ex.memory.buffer.byteLength;
+  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
+  const buffer = ex.memory.buffer; // final: the memory never grows after this point
+
+  TABLE_ORDER.forEach((name, t) => new Float64Array(buffer, tablesPtr + 8 * n * t, n).set(scale[name]));
+  new Int32Array(buffer, tablesPtr + 8 * n * TABLE_ORDER.length, n).set(scale.lo);
+  new Int32Array(buffer, offsetsPtr, H).set(shs.offsets);
+  new Float64Array(buffer, factorsPtr, H).set(shs.factors);
+
+  const { magnitude, octave_scale: octaveScale, shs_sum: shsSum, shs_peaks: shsPeaks } = ex;
+  const mean = new Float64Array(1); // a typed slot: a captured mutable double would be re-boxed on every write
+  const scaleOnly = (): void => octaveScale(n, magnitudePtr, tablesPtr, uPtr, y2Ptr, scaledPtr, flagsPtr);
+  const sumOnly = (): number => (mean[0] = shsSum(n, scaledPtr, H, offsetsPtr, factorsPtr, sumPtr));
+  const peaksOnly = (): number => shsPeaks(n, sumPtr, K, maximaPtr, peaksPtr, peakValuesPtr);
+  return {
+    spectrum: new Float32Array(buffer, spectrumPtr, 2 * n),
+    magnitude: new Float64Array(buffer, magnitudePtr, n),
+    scaled: new Float64Array(buffer, scaledPtr, n),
+    sum: new Float64Array(buffer, sumPtr, n),
+    peaks: new Int32Array(buffer, peaksPtr, K),
+    get mean() {
+      return mean[0];
+    },
+    run() {
+      magnitude(spectrumPtr, magnitudePtr, n);
+      scaleOnly();
+      sumOnly();
+      return peaksOnly();
+    },
+    scaleOnly,
+    sumOnly,
+    peaksOnly,
+  };
+}
