@@ -2,12 +2,14 @@
  * The live pipeline, end to end in RxJS, read top to bottom:
  *
  *   sources$ (one StreamSource per stream, any time)
- *     └─ per stream: chunks → resampleTo(16 kHz) → extractWindows() → bracketStream (started … ended | error)
+ *     └─ per stream: chunks → resampleTo(16 kHz) → extractWindows()          (in this thread)
+ *                    chunks → extractWindowsInWorkers(featurePool)            (same stages, in a worker thread)
+ *        → bracketStream (started … ended | error)
  *   merged → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
  *
- * Offline analysis (`emostream analyse`) and the server run exactly this function, so their numbers are identical.
- * Completion of `sources$` and of every stream completes the output; unsubscribing tears every stage down
- * (sources closed, WASM state freed).
+ * Offline analysis (`emostream analyse`) and the server run exactly this function (the worker path runs the very
+ * same extraction code), so their numbers are identical. Completion of `sources$` and of every stream completes the
+ * output; unsubscribing tears every stage down (sources closed, WASM state freed, worker state freed).
  */
 import { mergeMap, type Observable } from 'rxjs';
 import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
@@ -15,23 +17,32 @@ import type { StreamSource } from '../audio/sources/types.ts';
 import type { EmotionModel } from '../model/types.ts';
 import { resampleTo } from './resample.ts';
 import { extractWindows } from './extract.ts';
+import { extractWindowsInWorkers, type WorkerExtractOptions } from './extract-in-workers.ts';
+import type { FeaturePool } from './feature-pool.ts';
 import { bracketStream } from './stream-lifecycle.ts';
 import { inferBatched, type InferOptions } from './infer.ts';
 import type { PipelineEvent } from './types.ts';
 
 /** Options of `createPipeline`. */
-export interface PipelineOptions extends InferOptions {
+export interface PipelineOptions extends InferOptions, WorkerExtractOptions {
   readonly model: EmotionModel;
+  /**
+   * Feature workers doing resampling + extraction + pooling (the caller creates and releases the pool).
+   * Default none: extraction runs in this thread. File sources are exempt from `lagAfterS` / `maxQueuedS`: they are
+   * decoded in memory already and, unless paced, are read faster than real time on purpose.
+   */
+  readonly featurePool?: FeaturePool;
 }
 
 /** Runs every stream of `sources$` through resampling, LLD extraction, pooling and batched inference. */
 export function createPipeline(sources$: Observable<StreamSource>, options: PipelineOptions): Observable<PipelineEvent> {
+  const { featurePool } = options;
+  const unbounded: WorkerExtractOptions = { lagAfterS: Infinity, maxQueuedS: Infinity };
   const perStream = (source: StreamSource) => bracketStream(
     source,
-    source.chunks.pipe(
-      resampleTo(ANALYSIS_RATE_HZ),
-      extractWindows(),
-    ),
+    featurePool
+      ? source.chunks.pipe(extractWindowsInWorkers(featurePool, source.kind === 'file' ? unbounded : options))
+      : source.chunks.pipe(resampleTo(ANALYSIS_RATE_HZ), extractWindows()),
   );
   return sources$.pipe(
     mergeMap(perStream),

@@ -2,6 +2,11 @@
 export { createPipeline, type PipelineOptions } from './create-pipeline.ts';
 export { resampleTo } from './resample.ts';
 export { extractWindows } from './extract.ts';
+export { extractWindowsInWorkers, DEFAULT_WORKER_EXTRACT_OPTIONS, type WorkerExtractOptions } from './extract-in-workers.ts';
+export {
+  createFeaturePool, DEFAULT_FEATURE_POOL_OPTIONS,
+  type FeaturePool, type FeaturePoolOptions, type FeaturePoolStats, type FeatureStream, type FeatureStreamHandlers, type WorkerWindow,
+} from './feature-pool.ts';
 export { bracketStream, streamErrorCode } from './stream-lifecycle.ts';
 export { inferBatched, modelLabel, DEFAULT_INFER_OPTIONS, type InferOptions } from './infer.ts';
 export { serializeEvents, eventMessage, type SerializedEvent, type SerializeOptions } from './serialize.ts';

@@ -1,7 +1,7 @@
 /**
  * `bracketStream(source)`: frames one stream's windows with lifecycle events and confines its failure to it.
  *
- *   in:   --w0--w1--|          --w0--#(err)
+ *   in:   --w0--w1--|          --w0--#(err)         (windows, and `lag` notices of the extraction stage)
  *   out:  S-w0--w1--E|         S-w0--X|        (S started, E ended, X error event; the merged pipeline goes on)
  *
  * Errors become a `StreamErrorEvent` with a stable protocol code derived from the EmostreamError code.
@@ -9,7 +9,7 @@
 import { catchError, concat, of, type Observable } from 'rxjs';
 import { EmostreamError } from '../errors.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
-import type { PooledWindow, StreamErrorEvent, StreamItem } from './types.ts';
+import type { LagEvent, PooledWindow, StreamErrorEvent, StreamItem } from './types.ts';
 
 /** Protocol error code of a stream failure (`error` messages, see docs/protocol.md). */
 export function streamErrorCode(err: unknown): string {
@@ -32,7 +32,7 @@ export function streamErrorCode(err: unknown): string {
 }
 
 /** Wraps a stream's windows in started/ended events; an error ends this stream only, as an error event. */
-export function bracketStream(source: StreamSource, windows: Observable<PooledWindow>): Observable<StreamItem> {
+export function bracketStream(source: StreamSource, windows: Observable<PooledWindow | LagEvent>): Observable<StreamItem> {
   const { streamId, kind } = source;
   return concat(
     of<StreamItem>({ type: 'stream', streamId, state: 'started', kind }),

@@ -56,11 +56,14 @@ export interface StreamErrorEvent {
   readonly error?: unknown;
 }
 
-/** A stream fell behind: more windows wait for the model than `maxPendingWindows` (reported, never skipped). */
+/**
+ * A stream fell behind (reported, never skipped): more windows wait for the model than `maxPendingWindows`, or,
+ * with feature workers, more than `lagAfterS` seconds of its audio wait for extraction.
+ */
 export interface LagEvent {
   readonly type: 'lag';
   readonly streamId: string;
-  /** Windows queued for inference for this stream when the notice was raised. */
+  /** Windows queued for inference, or seconds of audio (≈ windows to come) queued for extraction, when raised. */
   readonly pendingWindows: number;
 }
 
@@ -68,4 +71,4 @@ export interface LagEvent {
 export type PipelineEvent = AvResult | StreamStateEvent | StreamErrorEvent | LagEvent;
 
 /** What flows between the per-stream stages and inference. */
-export type StreamItem = PooledWindow | StreamStateEvent | StreamErrorEvent;
+export type StreamItem = PooledWindow | LagEvent | StreamStateEvent | StreamErrorEvent;

@@ -15,14 +15,16 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { EmostreamError } from '../errors.ts';
 import { STREAM_ID_PATTERN, type StreamSource } from '../audio/sources/types.ts';
 import type { EmotionModel } from '../model/types.ts';
+import { availableParallelism } from 'node:os';
 import { createPipeline } from '../pipeline/create-pipeline.ts';
+import { createFeaturePool, type FeaturePool } from '../pipeline/feature-pool.ts';
 import { modelLabel } from '../pipeline/infer.ts';
 import { serializeEvents, type SerializedEvent } from '../pipeline/serialize.ts';
 import { isLoopbackHost, presentedToken, tokenMatches } from './auth.ts';
 import { handleHttp } from './http-routes.ts';
 import { DEFAULT_INGEST_FORMAT, parsePcmParams, serveIngest } from './ingest.ts';
 import {
-  HARD_MAX_PAYLOAD_BYTES, MAX_CLIENTS, MAX_CLIENT_BUFFERED_BYTES, MAX_INGEST_STREAMS, MAX_PENDING_WINDOWS, MAX_QUEUED_MESSAGES, TRAIL_LENGTH,
+  HARD_MAX_PAYLOAD_BYTES, MAX_CLIENTS, MAX_CLIENT_BUFFERED_BYTES, MAX_INGEST_STREAMS, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, TRAIL_LENGTH,
 } from './limits.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
 import type { TrailPoint } from './overlay-page.ts';
@@ -46,6 +48,11 @@ export interface ServerOptions {
   readonly maxQueuedMessages?: number;
   /** Unsent bytes per results socket before queuing. Default MAX_CLIENT_BUFFERED_BYTES. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Feature-extraction worker threads (integer ≥ 0): resampling, LLD extraction and pooling of each stream run on
+   * one of them; 0 runs everything in the main thread. Default os.availableParallelism().
+   */
+  readonly workers?: number;
 }
 
 /** A running server. */
@@ -58,6 +65,8 @@ export interface EmostreamServer {
   addSource(source: StreamSource): void;
   /** Every serialised pipeline event, as sent to clients. */
   readonly events: Subject<SerializedEvent>;
+  /** The feature-worker pool (undefined with `workers: 0`). */
+  readonly featurePool: FeaturePool | undefined;
   /** Stops sources and sockets; resolves when the port is closed. */
   close(): Promise<void>;
 }
@@ -76,6 +85,8 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES,
     maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES,
   };
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 0) throw new EmostreamError('EMO_ERR_USAGE', `workers must be an integer ≥ 0, got ${workers}`);
   const model = options.model;
   const label = modelLabel(model);
   const testModel = model.metadata.purpose === 'test-fixture';
@@ -103,7 +114,10 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     if (subscribed) for (const c of subscribed) c.send(event.text);
     events.next(event);
   };
-  const pipeline: Subscription = createPipeline(sources$, { model, maxPendingWindows: MAX_PENDING_WINDOWS })
+  const featurePool = workers > 0 ? createFeaturePool({ workers }) : undefined;
+  const pipeline: Subscription = createPipeline(sources$, {
+    model, featurePool, maxPendingWindows: MAX_PENDING_WINDOWS, lagAfterS: MAX_PENDING_WINDOWS, maxQueuedS: MAX_QUEUED_AUDIO_S,
+  })
     .pipe(serializeEvents())
     .subscribe({
       next(event) {
@@ -233,6 +247,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   http.on('upgrade', onUpgrade);
   http.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
+    http.once('error', () => void featurePool?.release());
     http.once('error', (err: NodeJS.ErrnoException) => reject(new EmostreamError('EMO_ERR_NETWORK', `cannot listen on ${host}:${port} (${err.code ?? err.message})`, { cause: err })));
     http.listen(port, host, () => resolve());
   });
@@ -247,6 +262,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     metrics,
     addSource,
     events,
+    featurePool,
     close() {
       closing ??= (async () => {
         pipeline.unsubscribe();
@@ -256,6 +272,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
         wss.close();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
+        await featurePool?.release();
       })();
       return closing;
     },

@@ -27,6 +27,12 @@ export const MAX_CLIENT_BUFFERED_BYTES = 64 * 1024;
 /** Windows of one stream waiting for the model before a `lag` event is raised. */
 export const MAX_PENDING_WINDOWS = 5;
 
+/**
+ * Seconds of one live stream's audio waiting for feature extraction (feature workers) before the stream fails with
+ * `server_full`; above MAX_PENDING_WINDOWS seconds a `lag` event is raised first.
+ */
+export const MAX_QUEUED_AUDIO_S = 60;
+
 /** Results per stream kept for the overlay trail (and replayed to a new overlay page). */
 export const TRAIL_LENGTH = 12;
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { from, lastValueFrom, of, toArray, Subject } from 'rxjs';
-import { createPipeline } from '../../src/pipeline/index.ts';
+import { createPipeline, createFeaturePool } from '../../src/pipeline/index.ts';
 import type { PipelineEvent } from '../../src/pipeline/types.ts';
 import { fileSource, createPushSource } from '../../src/audio/sources/index.ts';
 import { resample } from '../../src/audio/resample.ts';
@@ -76,6 +76,35 @@ test('an error in one stream ends that stream with an error event; the other com
   assert.is(err.code, 'invalid_frame');
   assert.is(avOf(events, 'good').length, 4);
   assert.ok(events.some((e) => e.type === 'stream' && e.streamId === 'good' && e.state === 'ended'));
+});
+
+test('with a feature-worker pool, results and event order are exactly those of the in-thread pipeline', async () => {
+  const pool = createFeaturePool({ workers: 2 });
+  try {
+    const at44 = await resample(audio.samples, 16000, 44100);
+    const path = join(dir.path, 'w44.wav');
+    writeFileSync(path, encodeWav([at44], 44100, 'f32'));
+    const live = (id: string) => {
+      const src = createPushSource(id, { format: 's16le', sampleRateHz: 16000 });
+      return { src, feed: () => { for (let at = 0; at < audio.s16le.length; at += 3200) src.push(audio.s16le.subarray(at, at + 3200)); src.end(); } };
+    };
+    const runWith = async (featurePool?: typeof pool) => {
+      const push = live('p');
+      const done = lastValueFrom(createPipeline(of<StreamSource[]>(fileSource(wav, { streamId: 'x', chunkMs: 37 }), fileSource(path, { streamId: 'r' }), push.src),
+        { model, featurePool, lagAfterS: 60 }).pipe(toArray()));
+      push.feed();
+      return done;
+    };
+    const inThread = await runWith();
+    const inWorkers = await runWith(pool);
+    for (const id of ['x', 'r', 'p']) {
+      assert.equal(avOf(inWorkers, id), avOf(inThread, id), id);
+      assert.equal(inWorkers.filter((e) => e.streamId === id).map((e) => e.type), ['stream', 'av', 'av', 'av', 'av', 'stream'], id);
+    }
+    assert.equal((await pool.stats()).workers.map((w) => w.streams), [0, 0], 'ended streams freed their worker state');
+  } finally {
+    await pool.release();
+  }
 });
 
 test('unsubscribing early stops every stage: no further events, sources closed', async () => {

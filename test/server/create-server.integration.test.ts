@@ -13,29 +13,43 @@ let modelPath: string;
 const audio = testAudio16k(6.3, 3);
 const wavPath = writeWav16k(dir.path, 'talk.wav', audio.samples);
 let model: EmotionModel;
-let server: EmostreamServer;
+let server: EmostreamServer; // default: feature workers (one per CPU)
+let inThread: EmostreamServer; // workers: 0
 
 test.before(async () => {
   modelPath = await writeTestModel(dir.path, 11);
   model = await loadModel(modelPath);
-  server = await startServer({ model, port: 0, ingest: true });
+  server = await startServer({ model, port: 0, ingest: true, workers: 2 });
+  inThread = await startServer({ model, port: 0, ingest: true, workers: 0 });
 });
 test.after(async () => {
   await server.close();
+  await inThread.close();
   await model.release();
   dir.cleanup();
 });
 
 const av = (messages: Message[], stream: string) => messages.filter((m) => m.type === 'av' && m.stream === stream);
 
-test('a file source and an ingest stream give, per second, exactly what `analyse` gives for the same audio', async () => {
+let expected: Message[] = [];
+
+test('`analyse` gives one result per second for the test audio', async () => {
   const cli = await runCli(['analyse', wavPath, '--model', modelPath, '--allow-test-model', '--format', 'jsonl']);
   assert.is(cli.code, 0, cli.stderr);
   assert.match(cli.stderr, /TEST-FIXTURE/);
-  const expected = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as Message);
+  expected = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as Message);
   assert.is(expected.length, 5, 'windows end at 2, 3, 4, 5, 6 s');
   assert.equal(expected.map((m) => m.t), [2, 3, 4, 5, 6]);
+});
 
+for (const mode of ['feature workers', 'in-thread extraction (workers: 0)'] as const) {
+  test(`${mode}: a file source and an ingest stream give, per second, exactly what \`analyse\` gives`, async () => {
+    await sameAsAnalyse(mode === 'feature workers' ? server : inThread);
+  });
+}
+
+async function sameAsAnalyse(server: EmostreamServer): Promise<void> {
+  assert.is(expected.length, 5);
   const ws = server.url.replace('http', 'ws');
   const all = await connectClient(`${ws}/results`);
   const onlyLive = await connectClient(`${ws}/results?stream=live`);
@@ -72,7 +86,7 @@ test('a file source and an ingest stream give, per second, exactly what `analyse
   all.ws.close();
   onlyLive.ws.close();
   ingest.ws.close();
-});
+}
 
 test('/health and /metrics report streams, messages and the latency histogram', async () => {
   const health = await (await fetch(`${server.url}/health`)).json() as Record<string, unknown>;
@@ -97,6 +111,32 @@ test('a stream that fails (missing file) ends with an error event and the others
   await all.waitFor((m) => m.type === 'stream' && m.stream === 'fine' && m.state === 'ended');
   assert.is(av(all.messages, 'fine').length, 5);
   all.ws.close();
+});
+
+test('a feature-worker crash ends only the streams of that worker (error `internal`); the server keeps serving', async () => {
+  const ws = server.url.replace('http', 'ws');
+  const all = await connectClient(`${ws}/results`);
+  const a = await connectClient(`${ws}/ingest?stream=on-w0&rate=16000&format=s16le`);
+  sendFrames(a.ws, audio.s16le.subarray(0, 3 * 32000), 3200); // 3 s: first result at t = 2
+  await all.waitFor((m) => m.type === 'av' && m.stream === 'on-w0', 'first result of on-w0');
+  const b = await connectClient(`${ws}/ingest?stream=on-w1&rate=16000&format=s16le`);
+  sendFrames(b.ws, audio.s16le.subarray(0, 3 * 32000), 3200);
+  await all.waitFor((m) => m.type === 'av' && m.stream === 'on-w1', 'first result of on-w1');
+  assert.equal((await server.featurePool!.stats()).streamsPerWorker, [1, 1]);
+
+  server.featurePool!.crashWorkerForTest(0, 'injected fault');
+  const err = await all.waitFor((m) => m.type === 'error' && m.stream === 'on-w0', 'error of on-w0');
+  assert.is(err.code, 'internal');
+  assert.match(String(err.message), /feature worker 0 crashed \(injected fault\)/);
+  sendFrames(b.ws, audio.s16le.subarray(3 * 32000), 3200);
+  b.ws.send(JSON.stringify({ type: 'end' }));
+  await all.waitFor((m) => m.type === 'stream' && m.stream === 'on-w1' && m.state === 'ended', 'end of on-w1');
+  assert.equal(av(all.messages, 'on-w1').map((m) => m.t), [2, 3, 4, 5, 6]);
+  assert.is(all.messages.some((m) => m.type === 'error' && m.stream === 'on-w1'), false);
+  const health = await (await fetch(`${server.url}/health`)).json() as Record<string, unknown>;
+  assert.is(health.status, 'ok');
+  assert.is((await server.featurePool!.stats()).replaced, 1);
+  for (const c of [all, a, b]) c.ws.close();
 });
 
 test.run();

@@ -1,6 +1,6 @@
 /**
- * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] --model <path>
- * [--port 8080] [--host 127.0.0.1] [--token T]`: the live server (src/server). Runs until SIGINT/SIGTERM.
+ * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
+ * [--port 8080] [--host 127.0.0.1] [--token T] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM.
  */
 import { basename, extname } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
@@ -13,7 +13,7 @@ import { startServer } from '../../server/create-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 
-export const SERVE_HELP = `Usage: emostream serve --model <model.onnx> [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token T]
+export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token T]
 
 Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
 
@@ -26,18 +26,21 @@ Sources (any number, combined):
   --ingest              accept PCM over ws://host:port/ingest?stream=<id>&rate=16000&format=s16le
 
 Server:
-  --model <path>        emostream ONNX model (required)
+  --model <m>           music | speech (the shipped models/<m>.onnx, see models/<m>.md) or a path to an
+                        emostream ONNX model. Default: the shipped model that beats both baselines on held-out
+                        arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --port <n>            TCP port (default 8080; 0 = any free port)
   --host <addr>         interface (default 127.0.0.1); any other host requires --token
   --token <secret>      required on every endpoint but /health (Authorization: Bearer, or ?token=)
   --allow-test-model    accept a test-fixture model (random weights) and print a warning
+  --workers <n>         feature-extraction worker threads (default: CPU count; 0 = extract in the main thread)
 
 Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
 
 Examples:
-  emostream serve --model models/speech.onnx --mic
-  emostream serve --model models/music.onnx --url http://radio.example/stream.mp3 --ingest --port 9000
-  arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model models/speech.onnx --stdin --format s16le --rate 16000`;
+  emostream serve --mic
+  emostream serve --model music --url http://radio.example/stream.mp3 --ingest --port 9000
+  arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model speech --stdin --format s16le --rate 16000`;
 
 /** `--mic` takes an optional value: a bare `--mic` becomes `--mic default`. */
 function normaliseMicFlag(argv: readonly string[]): string[] {
@@ -71,11 +74,17 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     token: { type: 'string' },
+    workers: { type: 'string' },
     'allow-test-model': { type: 'boolean', default: false },
   }, 'serve');
   if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmostreamError('EMO_ERR_USAGE', `serve: --port must be 0..65535, got '${values.port}'`);
+
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) {
+    throw new EmostreamError('EMO_ERR_USAGE', `serve: --workers must be an integer ≥ 0, got '${values.workers}'`);
+  }
 
   const taken = new Set<string>();
   const sources: StreamSource[] = [];
@@ -98,7 +107,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   let server;
   try {
     server = await startServer({
-      model, port, host: values.host as string, token: values.token as string | undefined, ingest: values.ingest as boolean, sources,
+      model, port, host: values.host as string, token: values.token as string | undefined, ingest: values.ingest as boolean, sources, workers,
     });
   } catch (err) {
     await model.release();
