@@ -26,12 +26,24 @@ export interface PlanDae {
   readonly extraPool: readonly CorpusSource[];
 }
 
+/** Final (shipped) model per domain: the selected ID configuration retrained on all of the domain's groups. */
+export interface PlanFinalModels {
+  /** Seeds tried; the one with the lowest hold-out validation loss is kept. Default 3. */
+  readonly trials: number;
+  /** Where `--write-models` copies models/<domain>.onnx + .md, the results page and its plots (relative to the plan). */
+  readonly publish?: { readonly models: string; readonly doc: string; readonly plots: string };
+}
+
 /** A validated plan. */
 export interface Plan {
   readonly title: string;
   readonly description: string;
   readonly music: readonly CorpusSource[];
   readonly speech: readonly CorpusSource[];
+  /** Outside test corpora per test domain (never trained on): scored with the selected configuration's models. Default none. */
+  readonly outside: { readonly music: readonly CorpusSource[]; readonly speech: readonly CorpusSource[] };
+  /** Train and export one final model per domain with an ID condition (M2M → music, S2S → speech). Default off. */
+  readonly finalModels?: PlanFinalModels;
   readonly conditions: readonly Condition[];
   /** Groups per test fold (ID) / per validation chunk (CD). Default 1 each. */
   readonly testGroupsPerFold: { readonly music: number; readonly speech: number };
@@ -55,7 +67,7 @@ export interface Plan {
 }
 
 const W = 'plan';
-const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick'];
+const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels'];
 
 /** Validates a plan JSON; with `quick`, its `quick` object's fields replace the top-level ones first. */
 export function parsePlan(json: unknown, quick = false): Plan {
@@ -83,12 +95,27 @@ export function parsePlan(json: unknown, quick = false): Plan {
   const s = o['start'] === undefined ? {} : asObject(W, 'start', o['start']);
   const d = o['dae'] === undefined ? {} : asObject(W, 'dae', o['dae']);
   onlyKeys(W, 'dae', d, ['learningRate', 'noiseSigma', 'maxEpochs', 'patience', 'extraPool']);
+  const os = o['outside'] === undefined ? {} : asObject(W, 'outside', o['outside']);
+  onlyKeys(W, 'outside', os, ['music', 'speech']);
+  const outsideOf = (k: string) => (os[k] === undefined ? [] : list(W, `outside.${k}`, os[k], (x, p) => corpusSource(W, p, x)));
+  const fm = o['finalModels'] === undefined ? undefined : asObject(W, 'finalModels', o['finalModels']);
+  if (fm) onlyKeys(W, 'finalModels', fm, ['trials', 'publish']);
+  const pub = fm?.['publish'] === undefined ? undefined : asObject(W, 'finalModels.publish', fm['publish']);
+  if (pub) {
+    onlyKeys(W, 'finalModels.publish', pub, ['models', 'doc', 'plots']);
+    for (const k of ['models', 'doc', 'plots']) if (typeof pub[k] !== 'string' || !pub[k]) configFail(W, `finalModels.publish.${k}`, 'must be a path');
+  }
   const trials = int(W, 'trials', o['trials'], 1, 1000, 10);
   if (typeof o['out'] !== 'string' || !o['out']) configFail(W, 'out', 'must be a folder path');
   return {
     title: typeof o['title'] === 'string' ? o['title'] : 'emostream experiment',
     description: typeof o['description'] === 'string' ? o['description'] : '',
     music, speech, conditions,
+    outside: { music: outsideOf('music'), speech: outsideOf('speech') },
+    finalModels: fm ? {
+      trials: int(W, 'finalModels.trials', fm['trials'], 1, 1000, 3),
+      publish: pub ? { models: pub['models'] as string, doc: pub['doc'] as string, plots: pub['plots'] as string } : undefined,
+    } : undefined,
     testGroupsPerFold: { music: int(W, 'testGroupsPerFold.music', t['music'], 1, 1e6, 1), speech: int(W, 'testGroupsPerFold.speech', t['speech'], 1, 1e6, 1) },
     maxFolds: o['maxFolds'] === undefined ? Infinity : int(W, 'maxFolds', o['maxFolds'], 1),
     grids: { layer1: ints('layer1'), layer2: ints('layer2'), learningRate: nums('learningRate', 1e-12), noiseSigma: nums('noiseSigma', 0) },

@@ -20,6 +20,8 @@ import { createProgress, type ProgressStream } from './progress.ts';
 import { conditionFolds, trainDae, type DaeLayer } from './protocol-setup.ts';
 import { RUN_FORMAT, writeRunFolder } from './run-files.ts';
 import { loadCorpus, type CorpusSource, type LabelledSequence } from './sequences.ts';
+import { trainFinalModels, type FinalModel } from './final-model.ts';
+import { heldOutScores, type ConditionDetail } from './held-out.ts';
 import { createTrialPool, type TrialPool } from './trial-pool.ts';
 import type { TrialConfig, TrialJob, TrialResult } from './trial.ts';
 
@@ -36,6 +38,10 @@ export interface ProtocolOptions {
 export interface ProtocolOutcome {
   readonly outDir: string;
   readonly results: ExperimentResults;
+  /** Per condition: selected configuration, per-sequence CCC, baselines, outside-test scores. */
+  readonly details: readonly ConditionDetail[];
+  /** Final models (plan.finalModels), written to `<out>/models/<domain>.onnx`. */
+  readonly finalModels: readonly FinalModel[];
   readonly seconds: number;
 }
 
@@ -70,7 +76,13 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   if (plan.speech.length && !speech.length) throw new EmostreamError('EMO_ERR_DATASET', 'plan "speech" corpora hold no speech-domain sequence');
   const data: LabelledSequence[] = [...music, ...speech];
   log(`data: ${music.length} music and ${speech.length} speech sequences (${data.reduce((n, s) => n + s.T, 0)} s)`);
-  const pool: TrialPool = createTrialPool(data, plan.workers ?? availableParallelism());
+  // Outside test corpora follow `data` in the pool's dataset, so fold indices into `data` stay valid.
+  const outsideMusic = (await load(plan.outside.music)).filter((s) => s.domain === 'music');
+  const outsideSpeech = (await load(plan.outside.speech)).filter((s) => s.domain === 'speech');
+  const all: LabelledSequence[] = [...data, ...outsideMusic, ...outsideSpeech];
+  const outsideIdx = { music: outsideMusic.map((_, i) => data.length + i), speech: outsideSpeech.map((_, i) => data.length + outsideMusic.length + i) };
+  if (all.length > data.length) log(`outside tests: ${outsideMusic.length} music and ${outsideSpeech.length} speech sequences`);
+  const pool: TrialPool = createTrialPool(all, plan.workers ?? availableParallelism());
   const daes = new Map<number, DaeLayer>();
   let extraPool: LabelledSequence[] | undefined;
   const daeFor = async (h: number): Promise<DaeLayer> => {
@@ -85,15 +97,19 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   const conditions: ConditionResult[] = [];
   const perSequenceCcc = new Map<Condition, Map<string, { arousal: number; valence: number }>>();
   const baselines: NonNullable<ExperimentResults['baselines']>[number][] = [];
+  const details: ConditionDetail[] = [];
+  let finalModels: FinalModel[] = [];
   try {
     for (const condition of plan.conditions) {
       const folds = conditionFolds(condition, data, plan.testGroupsPerFold, plan.maxFolds);
       const tl = condition.endsWith('-TL');
       let nextId = 0;
+      const extraTest = outsideIdx[TEST_DOMAIN[condition]];
       const jobsFor = async (c: TrialConfig, seeds: readonly number[], keepModel = false): Promise<TrialJob[]> => {
         const layer1 = tl ? (await daeFor(c.layer1)).layer1 : undefined;
+        // Final trials (keepModel) also predict the outside test sequences, after the fold's own test sequences.
         return seeds.flatMap((seed) => folds.map((f) => ({
-          id: nextId++, config: c, seed, train: f.train, validation: f.validation, test: f.test,
+          id: nextId++, config: c, seed, train: f.train, validation: f.validation, test: keepModel ? [...f.test, ...extraTest] : f.test,
           batchSize: plan.batchSize, maxEpochs: plan.maxEpochs, patience: plan.patience, layer1, keepModel,
         })));
       };
@@ -118,7 +134,7 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
           scores.set(JSON.stringify(c), mean(mine.map((r) => r.bestValidationLoss)));
         });
         best = cands.reduce((a, c) => (scores.get(JSON.stringify(c))! < scores.get(JSON.stringify(a))! ? c : a));
-        searchLog.push(`${key}: ${cands.map((c) => `${c[key]} → ${scores.get(JSON.stringify(c))!.toFixed(4)}`).join(', ')}; chose ${best[key]}`);
+        searchLog.push(`${key}: ${cands.map((c) => `${c[key]} → ${scores.get(JSON.stringify(c))!.toFixed(6)}`).join(', ')}; chose ${best[key]}`);
         log(`${condition} search ${searchLog.at(-1)}`);
       }
       // Final trials with the chosen configuration; best K by mean validation loss.
@@ -163,12 +179,20 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
         parameters: m.parameters, standardisation: m.standardisation,
       });
       const base = data.map((s) => ({ id: s.id, group: s.group, features: s.features, count: s.T, arousal: col(s.targets, 0), valence: col(s.targets, 1) }));
-      for (const kind of ['mean', 'ridge'] as const) {
+      const baseEval = (['mean', 'ridge'] as const).map((kind) => {
         const r = runBaseline(kind, base, folds);
         const e = evaluateSequences(r.flatMap((f, k) => f.predictions.map((p) => ({ ...p, id: `${p.id}@${k}` }))));
         baselines.push({ name: `${condition} ${kind}`, mean: pair(e.mean), pooled: pair(e.pooled) });
-      }
+        return e;
+      });
+      details.push(heldOutScores({
+        condition, config: best, all, folds, extraTest, top: top.map((t) => t.rs), result: conditions.at(-1)!,
+        perSequence: perSequenceCcc.get(condition)!, baselines: { mean: baseEval[0]!, ridge: baseEval[1]! },
+      }));
       log(`${condition}: arousal CCC ${conditions.at(-1)!.mean.arousal.ccc.toFixed(3)} valence CCC ${conditions.at(-1)!.mean.valence.ccc.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
+    }
+    if (plan.finalModels) {
+      finalModels = await trainFinalModels({ plan, all, data, outsideIdx, details, pool, outDir: resolve(baseDir, plan.out), log });
     }
   } finally {
     await pool.close();
@@ -193,5 +217,5 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   };
   const outDir = resolve(baseDir, plan.out);
   await writeResultsFolder(outDir, results);
-  return { outDir, results, seconds: (Date.now() - t0) / 1000 };
+  return { outDir, results, details, finalModels, seconds: (Date.now() - t0) / 1000 };
 }

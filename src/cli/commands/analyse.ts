@@ -1,5 +1,5 @@
 /**
- * `emostream analyse <file|url> --model <path> [--format jsonl|csv] [--out <path|->]`: arousal/valence once per
+ * `emostream analyse <file|url> [--model music|speech|<path>] [--format jsonl|csv] [--out <path|->]`: arousal/valence once per
  * second, offline, through exactly the live pipeline (`createPipeline`), so the numbers equal what `serve` sends.
  */
 import { lastValueFrom, of, tap } from 'rxjs';
@@ -14,13 +14,15 @@ import { createLineSink } from '../line-sink.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 
-export const ANALYSE_HELP = `Usage: emostream analyse <file|url> --model <model.onnx> [--format jsonl|csv] [--out <path|->]
+export const ANALYSE_HELP = `Usage: emostream analyse <file|url> [--model music|speech|<model.onnx>] [--format jsonl|csv] [--out <path|->]
 
 Arousal and valence once per second (t = end of the 1 s hop, first value at t = 2 s), computed offline through
 the same pipeline as 'emostream serve' (identical numbers). Files: WAV, FLAC, MP3, Ogg; URLs: HTTP(S) MP3/Ogg streams.
 
 Options:
-  --model <path>        emostream ONNX model (required)
+  --model <m>           music | speech (the shipped models/<m>.onnx, see models/<m>.md) or a path to an
+                        emostream ONNX model. Default: the shipped model that beats both baselines on held-out
+                        arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --format jsonl|csv    jsonl (default): one {"type":"av",...} object per line, as the WebSocket protocol;
                         csv: header 't,arousal,valence'
   --out <path|->        output file (default '-' = stdout)
@@ -28,8 +30,9 @@ Options:
   --allow-test-model    accept a test-fixture model (random weights) and print a warning
 
 Examples:
-  emostream analyse talk.wav --model models/speech.onnx
-  emostream analyse song.mp3 --model models/music.onnx --format csv --out song.av.csv`;
+  emostream analyse talk.wav --model speech
+  emostream analyse song.mp3 --model music --format csv --out song.av.csv
+  emostream analyse talk.wav --model my-run.onnx`;
 
 export async function runAnalyse(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(argv, {
