@@ -10,6 +10,7 @@ import { DEVICES_HELP, runDevices } from './commands/devices.ts';
 import { TRAIN_HELP, runTrain } from './commands/train.ts';
 import { EXPERIMENT_HELP, runExperiment } from './commands/experiment.ts';
 import { EXPORT_HELP, runExportCommand } from './commands/export.ts';
+import { MANIFEST_HELP, runManifest } from './commands/manifest.ts';
 
 interface Command {
   readonly summary: string;
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   analyse: { summary: 'arousal/valence per second of a file or stream URL (JSONL or CSV), offline', help: ANALYSE_HELP, run: runAnalyse },
   serve: { summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay', help: SERVE_HELP, run: runServe },
   devices: { summary: 'list audio input devices for serve --mic', help: DEVICES_HELP, run: runDevices },
+  manifest: { summary: 'dataset manifest of a built-in corpus (emomusic, pmemo, ravdess, emodb) for training', help: MANIFEST_HELP, run: runManifest },
   train: { summary: 'train one LSTM configuration from an experiment JSON (run folder + metrics)', help: TRAIN_HELP, run: runTrain },
   experiment: { summary: 'run the paper protocol (ID / CD / CDTL, grids, trials) from a plan JSON', help: EXPERIMENT_HELP, run: runExperiment },
   export: { summary: 'trained run folder → ONNX model with standardisation and metadata', help: EXPORT_HELP, run: runExportCommand },
@@ -35,8 +37,12 @@ Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
 
 Examples:
+  emostream analyse call.wav --model speech
+  emostream serve --mic                       # then open http://127.0.0.1:8080/overlay?stream=mic
   emostream extract speech.wav --lld speech.lld.csv --functionals speech.func.csv
-  emostream extract clip.wav --rate native --opensmile-compat --lld -`;
+  emostream extract clip.wav --rate native --opensmile-compat --lld -
+  emostream manifest ravdess ../shared/data --out ravdess.json
+  emostream experiment experiments/default-models.json --quick`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
