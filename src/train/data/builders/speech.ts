@@ -87,8 +87,7 @@ export async function buildRavdessManifest(dataDir: string, options: SpeechBuild
     return i;
   };
   const [pi, ei, ii, ai, si] = ['path', 'emotion', 'intensity', 'actor', 'sex'].map(col) as [number, number, number, number, number];
-  const bySpeaker = new Map<string, { utts: Utterance[]; meta: Record<string, string> }>();
-  const used = new Set<string>();
+  const bySpeaker: SpeakerTable = new Map();
   for (const r of rows.slice(1)) {
     const category = RAVDESS_CATEGORIES[r[ei]!];
     if (!category) bad(`ravdess/labels.csv: unknown emotion "${r[ei]}"`);
@@ -96,20 +95,32 @@ export async function buildRavdessManifest(dataDir: string, options: SpeechBuild
     if (scale[level] === undefined) bad(`ravdess/labels.csv: unknown intensity "${r[ii]}"`);
     const audio = `ravdess/${r[pi]}`;
     const info = await readFlacInfo(join(base, audio));
-    const speaker = `actor${r[ai]!.padStart(2, '0')}`;
-    const entry = bySpeaker.get(speaker) ?? { utts: [], meta: { sex: r[si]! } };
-    entry.utts.push({ audio, durationS: info.durationS, category, intensity: category === 'neutral' ? 1 : scale[level] });
-    bySpeaker.set(speaker, entry);
-    used.add(category);
+    const utterance = { audio, durationS: info.durationS, category, intensity: category === 'neutral' ? 1 : scale[level] };
+    addUtterance(bySpeaker, `actor${r[ai]!.padStart(2, '0')}`, { sex: r[si]! }, utterance);
   }
+  return speakerCorpusManifest('ravdess', 'RAVDESS speech, one concatenated sequence per actor, NRC-mapped categorical targets (weak labels, acted speech)', base, bySpeaker, options);
+}
+
+type SpeakerTable = Map<string, { utts: Utterance[]; meta: Record<string, string> }>;
+
+/** Files an utterance under its speaker (the first utterance of a speaker sets the speaker's metadata). */
+function addUtterance(bySpeaker: SpeakerTable, speaker: string, meta: Record<string, string>, utterance: Utterance): void {
+  const entry = bySpeaker.get(speaker) ?? { utts: [], meta };
+  entry.utts.push(utterance);
+  bySpeaker.set(speaker, entry);
+}
+
+/** The manifest of a categorical speech corpus: one concatenated sequence per speaker, NRC map of the categories used. */
+function speakerCorpusManifest(name: 'ravdess' | 'emodb', description: string, base: string, bySpeaker: SpeakerTable, options: SpeechBuildOptions): Manifest {
+  const used = new Set([...bySpeaker.values()].flatMap((s) => s.utts.map((u) => u.category)));
   return {
     version: 1,
-    name: 'ravdess',
-    description: 'RAVDESS speech, one concatenated sequence per actor, NRC-mapped categorical targets (weak labels, acted speech)',
+    name,
+    description,
     baseDir: base,
     categoryMap: categoryMapFor(used),
     neutralCategory: 'neutral',
-    sequences: speakerSequences(bySpeaker, 'ravdess', options, DEFAULT_GAP_NOISE_DB.ravdess),
+    sequences: speakerSequences(bySpeaker, name, options, DEFAULT_GAP_NOISE_DB[name]),
   };
 }
 
@@ -123,8 +134,7 @@ export async function buildEmoDbManifest(dataDir: string, options: SpeechBuildOp
     throw new EmostreamError('EMO_ERR_DATASET', `${base}/emodb/flac: cannot list`, { cause });
   }
   if (files.length === 0) bad(`${base}/emodb/flac: no .flac files`);
-  const bySpeaker = new Map<string, { utts: Utterance[]; meta: Record<string, string> }>();
-  const used = new Set<string>();
+  const bySpeaker: SpeakerTable = new Map();
   for (const f of files) {
     const m = /^(\d\d)[a-z]\d\d([A-Z])[a-z]\d*\.flac$/.exec(f);
     if (!m) bad(`emodb/flac/${f}: name does not follow <speaker><text><emotion><version>.flac`);
@@ -132,19 +142,7 @@ export async function buildEmoDbManifest(dataDir: string, options: SpeechBuildOp
     if (!category) bad(`emodb/flac/${f}: unknown emotion letter ${m[2]}`);
     const audio = `emodb/flac/${f}`;
     const info = await readFlacInfo(join(base, audio));
-    const speaker = `speaker${m[1]}`;
-    const entry = bySpeaker.get(speaker) ?? { utts: [], meta: {} };
-    entry.utts.push({ audio, durationS: info.durationS, category });
-    bySpeaker.set(speaker, entry);
-    used.add(category);
+    addUtterance(bySpeaker, `speaker${m[1]}`, {}, { audio, durationS: info.durationS, category });
   }
-  return {
-    version: 1,
-    name: 'emodb',
-    description: 'Berlin EmoDB (this copy cut/padded to 2.00 s per file), one concatenated sequence per speaker, NRC-mapped categorical targets',
-    baseDir: base,
-    categoryMap: categoryMapFor(used),
-    neutralCategory: 'neutral',
-    sequences: speakerSequences(bySpeaker, 'emodb', options, DEFAULT_GAP_NOISE_DB.emodb),
-  };
+  return speakerCorpusManifest('emodb', 'Berlin EmoDB (this copy cut/padded to 2.00 s per file), one concatenated sequence per speaker, NRC-mapped categorical targets', base, bySpeaker, options);
 }
