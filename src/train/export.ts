@@ -49,6 +49,8 @@ export async function exportRunFolder(runDir: string, outPath: string, domain?: 
     domain: domain ?? run.record.domain,
     trainingData: run.record.trainingData,
     metrics: run.record.metrics,
+    // The run's training date names the model in results messages (e.g. "speech@2026-11-26").
+    modelVersion: run.record.createdAt.slice(0, 10),
     extra: { 'emostream.trainer_config': JSON.stringify(run.record.config) },
   });
   await writeFile(outPath, bytes);
