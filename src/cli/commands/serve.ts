@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
 import { fileSource } from '../../audio/sources/file-source.ts';
 import { urlSource } from '../../audio/sources/url-source.ts';
-import { micSource } from '../../audio/sources/mic-source.ts';
+import { listInputDevices, micSource, selectInputDevice } from '../../audio/sources/mic-source.ts';
 import { readableSource } from '../../audio/sources/stdin-source.ts';
 import type { StreamSource } from '../../audio/sources/types.ts';
 import { startServer } from '../../server/create-server.ts';
@@ -94,6 +94,8 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   for (const url of (values.url as string[] | undefined) ?? []) sources.push(urlSource(url, { streamId: uniqueId('url', taken) }));
   if (values.mic !== undefined) {
     const device = values.mic as string;
+    // Fail before serving when the microphone cannot work (no naudiodon, no device, no such device): exit 8.
+    selectInputDevice(await listInputDevices(), device === 'default' ? undefined : device);
     sources.push(micSource({ streamId: uniqueId('mic', taken), device: device === 'default' ? undefined : device }));
   }
   if (values.stdin) {

@@ -106,4 +106,21 @@ test('without any input device: `emostream devices` prints one clear line and ex
   }
 });
 
+test('without any input device: `emostream serve --mic` refuses to start, with the same line and exit code 8', () => {
+  const home = tempDir('noalsa-serve');
+  try {
+    writeFileSync(join(home.path, '.asoundrc'), 'pcm.!default { type hw card 99 }\n');
+    const r = spawnSync(process.execPath, ['bin/emostream.js', 'serve', '--mic', '--port', '0'], { cwd: root, env: { ...process.env, HOME: home.path }, encoding: 'utf8', timeout: 20000 });
+    if (naudiodonError === undefined && r.status === null) {
+      console.log('  note: this machine has a real input device; the no-device path was not exercised');
+      return;
+    }
+    const lines = r.stderr.trim().split('\n');
+    assert.is(r.status, 8, r.stderr);
+    assert.is(lines[lines.length - 1], `emostream: ${NO_DEVICE_MESSAGE}`);
+  } finally {
+    home.cleanup();
+  }
+});
+
 test.run();
