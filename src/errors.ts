@@ -15,6 +15,7 @@ export type EmostreamErrorCode =
   | 'EMO_ERR_DEVICE' // no audio input device / naudiodon not installed
   | 'EMO_ERR_NETWORK' // stream URL or socket failure
   | 'EMO_ERR_DATASET' // bad manifest or training data
+  | 'EMO_ERR_INTERRUPTED' // stopped by Ctrl-C (after saving what can be resumed)
   | 'EMO_ERR_INTERNAL'; // a bug: please report
 
 export class EmostreamError extends Error {
@@ -39,6 +40,7 @@ export const EXIT_CODES: Readonly<Record<EmostreamErrorCode, number>> = Object.f
   EMO_ERR_DEVICE: 8,
   EMO_ERR_NETWORK: 9,
   EMO_ERR_DATASET: 10,
+  EMO_ERR_INTERRUPTED: 130,
   EMO_ERR_INTERNAL: 70,
 });
 

@@ -68,8 +68,7 @@ export async function runTrain(argv: readonly string[]): Promise<void> {
     if (r.fit.stoppedBy === 'interrupted') {
       const ckpt = join(r.outDir, 'checkpoint');
       await writeCheckpoint(ckpt, r.fit.state, { config: configPath });
-      process.stderr.write(`train: checkpoint written to ${ckpt}.json (resume with --resume ${ckpt}.json)\n`);
-      return;
+      throw new EmostreamError('EMO_ERR_INTERRUPTED', `train: interrupted; checkpoint written to ${ckpt}.json (resume with --resume ${ckpt}.json)`);
     }
     const s = r.test?.mean;
     const line = s ? ` test arousal CCC ${s.arousal.ccc.toFixed(3)} valence CCC ${s.valence.ccc.toFixed(3)}` : '';
