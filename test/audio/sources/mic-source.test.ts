@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectInputDevice, loadNaudiodon, NO_DEVICE_MESSAGE, type InputDevice } from '../../../src/audio/sources/mic-source.ts';
 import { EmostreamError } from '../../../src/errors.ts';
@@ -57,19 +57,22 @@ test('capture through an ALSA null/file device delivers the known samples', () =
     writeFileSync(join(home.path, '.asoundrc'), 'pcm.!default { type null }\n'
       + `pcm.nullin { type plug slave { pcm { type file slave.pcm "null" file "/dev/null" infile "${infile}" format "raw" } format S16_LE rate 16000 channels 1 } }\n`);
     const r = runChild(home.path, `
+import { writeFileSync } from 'node:fs';
 import { micSource, listInputDevices } from ${JSON.stringify(join(root, 'src/audio/sources/mic-source.ts'))};
+const RESULT = ${JSON.stringify(join(home.path, 'result.json'))};
 const names = (await listInputDevices()).map((d) => d.name);
 const head = [];
 let samples = 0, rate = 0;
 const sub = micSource({ streamId: 'm', device: 'nullin', sampleRateHz: 16000 }).chunks.subscribe({
   next(c) { samples += c.samples.length; rate = c.sampleRateHz; for (const v of c.samples) if (head.length < ${n}) head.push(v); },
-  error(e) { console.log(JSON.stringify({ error: e.code + ': ' + e.message })); process.exit(1); },
+  error(e) { writeFileSync(RESULT, JSON.stringify({ error: e.code + ': ' + e.message })); process.exit(1); },
 });
-setTimeout(() => { sub.unsubscribe(); console.log(JSON.stringify({ names, samples, rate, head })); setTimeout(() => process.exit(0), 300); }, 600);
+// The result goes to a file: PortAudio's native code may print to stdout while the stream closes.
+setTimeout(() => { sub.unsubscribe(); writeFileSync(RESULT, JSON.stringify({ names, samples, rate, head })); setTimeout(() => process.exit(0), 300); }, 600);
 `);
-    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
-    assert.ok(line, `no result from the capture child: ${r.stderr.slice(-500)}`);
-    const result = JSON.parse(line as string);
+    const resultFile = join(home.path, 'result.json');
+    assert.ok(existsSync(resultFile), `no result from the capture child (exit ${r.status}): ${r.stderr.slice(-500)}`);
+    const result = JSON.parse(readFileSync(resultFile, 'utf8'));
     assert.ok(!result.error, result.error);
     assert.ok(result.names.includes('nullin'), `devices: ${result.names}`);
     assert.is(result.rate, 16000);
