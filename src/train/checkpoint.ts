@@ -51,6 +51,8 @@ export async function readCheckpoint(path: string): Promise<{ state: FitState; c
     parameters: blob.slice(0, n),
     velocity: blob.slice(n, 2 * n),
     bestParameters: blob.slice(2 * n, 3 * n),
+    // JSON has no NaN: the generator's empty Box–Muller slot was written as null.
+    noiseState: Array.isArray(json['noiseState']) ? (json['noiseState'] as (number | null)[]).map((v) => v ?? NaN) : undefined,
   };
   return { state, context: (json['context'] ?? {}) as Record<string, unknown> };
 }

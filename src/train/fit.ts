@@ -96,6 +96,8 @@ export interface FitState {
   readonly parameters: Float64Array;
   readonly velocity: Float64Array;
   readonly bestParameters: Float64Array;
+  /** Position of the network's input-noise generator (absent in checkpoints from before it was saved). */
+  readonly noiseState?: readonly number[];
 }
 
 /** Why a fit ended. */
@@ -160,6 +162,7 @@ async function trainLoop(s: LoopSpec): Promise<FitResult> {
     best = r.bestValidationLoss ?? Infinity;
     train.push(...r.curves.train);
     validation.push(...r.curves.validation);
+    if (r.noiseState) net.restoreNoiseState(r.noiseState);
   }
   let stoppedBy: StopReason = 'max-epochs';
   while (epoch < o.maxEpochs) {
@@ -200,6 +203,7 @@ async function trainLoop(s: LoopSpec): Promise<FitResult> {
   const state: FitState = {
     epoch, bestEpoch, bestValidationLoss: best, sinceBest, curves: { train: [...train], validation: [...validation] },
     parameters: net.flatParameters(), velocity: Float64Array.from(sgd.velocity), bestParameters: Float64Array.from(bestParameters),
+    noiseState: net.noiseState(),
   };
   if (bestEpoch > 0) net.setFlatParameters(bestParameters);
   return { network: net, bestEpoch, bestValidationLoss: best, epochs: epoch, stoppedBy, curves: state.curves, state };

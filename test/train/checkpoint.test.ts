@@ -34,6 +34,23 @@ test('interrupted fit → checkpoint files → resumed fit reaches the same epoc
   }
 });
 
+test('with input noise, interrupt + checkpoint + resume gives bit-identical parameters to an uninterrupted fit', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'emo-ckpt-'));
+  try {
+    const o = { hidden: [6, 3] as [number, number], learningRate: 0.1, maxEpochs: 8, patience: 100, noiseSigma: 0.3, seed: 9 };
+    const whole = await fitRegressor(tr, va, o);
+    let n = 0;
+    const part = await fitRegressor(tr, va, { ...o, shouldStop: () => ++n > 3 });
+    await writeCheckpoint(join(dir, 'ck'), part.state);
+    const { state } = await readCheckpoint(join(dir, 'ck'));
+    const rest = await fitRegressor(tr, va, { ...o, resume: state });
+    assert.equal(Array.from(rest.state.parameters), Array.from(whole.state.parameters));
+    assert.equal(rest.curves.validation, whole.curves.validation);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a truncated checkpoint is rejected with EMO_ERR_BAD_CONFIG', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'emo-ckpt-'));
   try {

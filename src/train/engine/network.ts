@@ -11,7 +11,7 @@ import { createLayout, readParameters, writeLayer, writeOutput } from './layout.
 import { sequenceLoss } from './loss.ts';
 import { lstmBackward, lstmForward, type LayerBuffers } from './lstm-layer.ts';
 import { createPacking, packRows, unpackRows, validateBatch, type Packing } from './packing.ts';
-import { createRng } from './rng.ts';
+import { createRng, type RngState } from './rng.ts';
 import type { Batch, LossOptions, LossResult, LstmNetwork, OutputActivation, ParameterGroup, Precision } from './types.ts';
 import { createWasmBackend } from './wasm-backend.ts';
 
@@ -245,6 +245,11 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
     },
     flatGradients: () => copyOut(grad),
     groups: () => lay.groups,
+    noiseState: () => noiseRng.state(),
+    restoreNoiseState(state) {
+      if (state.length !== 5) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `noise generator state must have 5 numbers, got ${state.length}`);
+      noiseRng.restore(state as RngState);
+    },
     profile: () => ({ ...times, gemmMs: gemmTime.ms }),
   };
 }

@@ -13,7 +13,14 @@ export interface Rng {
   gaussian(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** The generator's position: [a, b, c, d, spare Gaussian or NaN] (for checkpoints). */
+  state(): RngState;
+  /** Continues from a position returned by `state()`. */
+  restore(state: RngState): void;
 }
+
+/** A generator position: the four xoshiro128** words and the cached second Box–Muller value (NaN if none). */
+export type RngState = readonly [number, number, number, number, number];
 
 function splitMix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -57,6 +64,10 @@ export function createRng(seed: number, stream = 0): Rng {
       return r * Math.cos(2 * Math.PI * v);
     },
     int: (n: number): number => Math.floor(uniform() * n),
+    state: (): RngState => [a, b, c, d, spare],
+    restore(st: RngState): void {
+      [a, b, c, d, spare] = st;
+    },
   };
 }
 

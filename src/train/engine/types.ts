@@ -141,6 +141,10 @@ export interface LstmNetwork {
   flatGradients(): Float64Array;
   /** Group ranges inside the flat vectors. */
   groups(): readonly GroupRange[];
+  /** Position of the input-noise generator (saved in checkpoints, so a resumed run adds the same noise). */
+  noiseState(): readonly number[];
+  /** Continues the input-noise generator from a `noiseState()`. */
+  restoreNoiseState(state: readonly number[]): void;
   /** Time spent per phase so far. */
   profile(): EngineProfile;
 }
