@@ -15,8 +15,8 @@
  * @see spectral-scale.ts
  * @see pitch-shs.ts
  */
-import { readFileSync } from 'node:fs';
 import { EmostreamError } from '../errors.ts';
+import { compiledWasmModule } from '../wasm-module.ts';
 import type { SpectralScaleTables } from './spectral-scale.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
@@ -68,20 +68,6 @@ export interface PitchSpectrumKernel {
   peaksOnly(): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-function featureModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(readFileSync(WASM_URL));
-  } catch (cause) {
-    throw new EmostreamError('EMO_ERR_INTERNAL', `cannot read ${WASM_URL.pathname}; run wasm/features/build.sh`, { cause });
-  }
-  compiled = new WebAssembly.Module(bytes);
-  return compiled;
-}
-
 /** Creates the WebAssembly spectrum kernel of one pitch branch for a scale's tables and an SHS's harmonics. */
 export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: SubharmonicSumTables): PitchSpectrumKernel {
   const n = scale.pointCount;
@@ -89,7 +75,7 @@ export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: Subha
   if (!(n >= 3) || !(shs.candidates >= 1) || shs.offsets.length !== H || shs.factors.length !== H || shs.offsets[0] !== 0) {
     throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch spectrum kernel: inconsistent scale or harmonic tables');
   }
-  const ex = new WebAssembly.Instance(featureModule(), {}).exports as unknown as FeatureKernelExports;
+  const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/features/build.sh'), {}).exports as unknown as FeatureKernelExports;
   let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
   const take = (bytes: number): number => {
     const at = top;

@@ -37,34 +37,47 @@ export interface Backend {
   colSum(rows: number, cols: number, src: number, dst: number): void;
 }
 
-const ALIGN = 16; // elements: 64 bytes in float32
+/** Region alignment in elements (64 bytes in float32). */
+export const HEAP_ALIGN = 16;
+
+/**
+ * The stack-like region allocator both back ends share: `alloc` hands out 16-element-aligned offsets from `base`
+ * upwards (calling `ensureCapacity(top)` so the heap can grow first), `mark`/`release` pop everything above a mark.
+ */
+export function createBumpRegions(base: number, ensureCapacity: (top: number) => void): Pick<Backend, 'alloc' | 'mark' | 'release'> {
+  let top = base;
+  return {
+    alloc(length: number): number {
+      const at = top;
+      top = Math.ceil((top + length) / HEAP_ALIGN) * HEAP_ALIGN;
+      ensureCapacity(top);
+      return at;
+    },
+    mark: () => top,
+    release(mark: number): void {
+      if (mark < base || mark > top) throw new EmostreamError('EMO_ERR_INTERNAL', `bad heap mark ${mark}`);
+      top = mark;
+    },
+  };
+}
 
 /** Float64 back end in plain TypeScript (reference for gradient checks). */
 export function createF64Backend(): Backend {
   let heap = new Float64Array(1 << 16);
-  let top = 0;
+  const regions = createBumpRegions(0, (top) => {
+    if (top <= heap.length) return;
+    let size = heap.length;
+    while (size < top) size *= 2;
+    const grown = new Float64Array(size);
+    grown.set(heap);
+    heap = grown;
+  });
   return {
     precision: 'f64',
     get heap() {
       return heap;
     },
-    alloc(length: number): number {
-      const at = top;
-      top = Math.ceil((top + length) / ALIGN) * ALIGN;
-      if (top > heap.length) {
-        let size = heap.length;
-        while (size < top) size *= 2;
-        const grown = new Float64Array(size);
-        grown.set(heap);
-        heap = grown;
-      }
-      return at;
-    },
-    mark: () => top,
-    release(mark: number): void {
-      if (mark < 0 || mark > top) throw new EmostreamError('EMO_ERR_INTERNAL', `bad heap mark ${mark}`);
-      top = mark;
-    },
+    ...regions,
     gemm(transA, m, n, k, a, lda, b, ldb, c, ldc): void {
       gemmTs(heap, transA, m, n, k, a, lda, b, ldb, c, ldc);
     },

@@ -4,12 +4,11 @@
  * instance and memory; `heap` is replaced when memory grows (views taken before an `alloc` go stale).
  * @see createF64Backend
  */
-import { readFileSync } from 'node:fs';
 import { EmostreamError } from '../../errors.ts';
-import type { Backend } from './backend.ts';
+import { compiledWasmModule } from '../../wasm-module.ts';
+import { createBumpRegions, HEAP_ALIGN, type Backend } from './backend.ts';
 
 const WASM_URL = new URL('../../../wasm/train/train.wasm', import.meta.url);
-const ALIGN = 16; // elements (64 bytes)
 const PAGE_ELEMENTS = 65536 / 4;
 
 interface GemmExports {
@@ -27,27 +26,22 @@ interface GemmExports {
   readonly col_sum: (rows: number, cols: number, src: number, dst: number) => void;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-function gemmModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(readFileSync(WASM_URL));
-  } catch (cause) {
-    throw new EmostreamError('EMO_ERR_INTERNAL', `cannot read ${WASM_URL.pathname}; run wasm/train/build.sh`, { cause });
-  }
-  compiled = new WebAssembly.Module(bytes);
-  return compiled;
-}
-
 /** Float32 back end whose matrix products run in WebAssembly SIMD. */
 export function createWasmBackend(): Backend {
-  const ex = new WebAssembly.Instance(gemmModule(), {}).exports as unknown as GemmExports;
+  const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/train/build.sh'), {}).exports as unknown as GemmExports;
   const memory = ex.memory;
-  const base = Math.ceil(Number(ex.__heap_base.value) / 4 / ALIGN) * ALIGN;
+  const base = Math.ceil(Number(ex.__heap_base.value) / 4 / HEAP_ALIGN) * HEAP_ALIGN;
   let heap = new Float32Array(memory.buffer);
-  let top = base;
+  const regions = createBumpRegions(base, (top) => {
+    if (top <= heap.length) return;
+    const pages = Math.ceil((top - heap.length) / PAGE_ELEMENTS);
+    try {
+      memory.grow(pages);
+    } catch (cause) {
+      throw new EmostreamError('EMO_ERR_INTERNAL', `WebAssembly memory cannot grow to ${top * 4} bytes`, { cause });
+    }
+    heap = new Float32Array(memory.buffer);
+  });
   const kernel = ex.gemm;
   const fwd = ex.lstm_cell_forward, bwd = ex.lstm_cell_backward, colSum = ex.col_sum;
   const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4); // 0 = null in the C kernels
@@ -56,25 +50,7 @@ export function createWasmBackend(): Backend {
     get heap() {
       return heap;
     },
-    alloc(length: number): number {
-      const at = top;
-      top = Math.ceil((top + length) / ALIGN) * ALIGN;
-      if (top > heap.length) {
-        const pages = Math.ceil((top - heap.length) / PAGE_ELEMENTS);
-        try {
-          memory.grow(pages);
-        } catch (cause) {
-          throw new EmostreamError('EMO_ERR_INTERNAL', `WebAssembly memory cannot grow to ${top * 4} bytes`, { cause });
-        }
-        heap = new Float32Array(memory.buffer);
-      }
-      return at;
-    },
-    mark: () => top,
-    release(mark: number): void {
-      if (mark < base || mark > top) throw new EmostreamError('EMO_ERR_INTERNAL', `bad heap mark ${mark}`);
-      top = mark;
-    },
+    ...regions,
     gemm(transA, m, n, k, a, lda, b, ldb, c, ldc): void {
       if (m === 0 || n === 0 || k === 0) return;
       kernel(transA ? 1 : 0, m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc);
