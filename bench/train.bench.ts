@@ -6,10 +6,10 @@
  * kernels, packing, input noise, weight transposes); lossS; stepS (SGD). Target: ≤ 2 s per epoch on one core.
  * Run: node --import tsx bench/train.bench.ts   (last line: RESULT {json})
  */
-import { makeBatches } from '../src/train/engine/batches.ts';
-import { createLstmAutoencoder, createLstmRegressor } from '../src/train/engine/models.ts';
-import { createRng } from '../src/train/engine/rng.ts';
-import type { EngineProfile, LossOptions, LstmNetwork, TrainingSequence } from '../src/train/engine/types.ts';
+import { makeBatches } from '../src/train/fit/engine/batches.ts';
+import { createLstmAutoencoder, createLstmRegressor } from '../src/train/fit/engine/models.ts';
+import { createRng } from '../src/train/fit/engine/rng.ts';
+import type { EngineProfile, LossOptions, LstmNetwork, TrainingSequence } from '../src/train/fit/engine/types.ts';
 
 const TOTAL_STEPS = 35_000;
 const BATCH = 32;

@@ -3,30 +3,53 @@
  * stderr and the exit status of their error code (README "Exit codes"); only internal bugs print a stack trace.
  */
 import { EmostreamError, exitCodeOf } from '../errors.ts';
-import { EXTRACT_HELP, runExtract } from './commands/extract.ts';
-import { ANALYSE_HELP, runAnalyse } from './commands/analyse.ts';
-import { SERVE_HELP, runServe } from './commands/serve.ts';
-import { DEVICES_HELP, runDevices } from './commands/devices.ts';
-import { TRAIN_HELP, runTrain } from './commands/train.ts';
-import { EXPERIMENT_HELP, runExperiment } from './commands/experiment.ts';
-import { EXPORT_HELP, runExportCommand } from './commands/export.ts';
-import { MANIFEST_HELP, runManifest } from './commands/manifest.ts';
+import { VERSION } from '../version.ts';
 
-interface Command {
-  readonly summary: string;
+/** What a command module exports: its help text and its runner. */
+interface CommandModule {
   readonly help: string;
   readonly run: (argv: readonly string[]) => Promise<void>;
 }
 
+interface Command {
+  readonly summary: string;
+  /** Imports the command's module only when it runs (start-up stays fast: `--help` loads none of them). */
+  readonly load: () => Promise<CommandModule>;
+}
+
 const COMMANDS: Readonly<Record<string, Command>> = {
-  extract: { summary: 'ComParE 2013 LLDs (+ deltas) and 1 Hz pooled features to openSMILE-style CSV', help: EXTRACT_HELP, run: runExtract },
-  analyse: { summary: 'arousal/valence per second of a file or stream URL (JSONL or CSV), offline', help: ANALYSE_HELP, run: runAnalyse },
-  serve: { summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay', help: SERVE_HELP, run: runServe },
-  devices: { summary: 'list audio input devices for serve --mic', help: DEVICES_HELP, run: runDevices },
-  manifest: { summary: 'dataset manifest of a built-in corpus (emomusic, pmemo, ravdess, emodb) for training', help: MANIFEST_HELP, run: runManifest },
-  train: { summary: 'train one LSTM configuration from an experiment JSON (run folder + metrics)', help: TRAIN_HELP, run: runTrain },
-  experiment: { summary: 'run the paper protocol (ID / CD / CDTL, grids, trials) from a plan JSON', help: EXPERIMENT_HELP, run: runExperiment },
-  export: { summary: 'trained run folder → ONNX model with standardisation and metadata', help: EXPORT_HELP, run: runExportCommand },
+  extract: {
+    summary: 'ComParE 2013 LLDs (+ deltas) and 1 Hz pooled features to openSMILE-style CSV',
+    load: async () => { const m = await import('./commands/extract.ts'); return { help: m.EXTRACT_HELP, run: m.runExtract }; },
+  },
+  analyse: {
+    summary: 'arousal/valence per second of a file or stream URL (JSONL or CSV), offline',
+    load: async () => { const m = await import('./commands/analyse.ts'); return { help: m.ANALYSE_HELP, run: m.runAnalyse }; },
+  },
+  serve: {
+    summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay',
+    load: async () => { const m = await import('./commands/serve.ts'); return { help: m.SERVE_HELP, run: m.runServe }; },
+  },
+  devices: {
+    summary: 'list audio input devices for serve --mic',
+    load: async () => { const m = await import('./commands/devices.ts'); return { help: m.DEVICES_HELP, run: m.runDevices }; },
+  },
+  manifest: {
+    summary: 'dataset manifest of a built-in corpus (see emostream manifest --help) for training',
+    load: async () => { const m = await import('./commands/manifest.ts'); return { help: m.MANIFEST_HELP, run: m.runManifest }; },
+  },
+  train: {
+    summary: 'train one LSTM configuration from an experiment JSON (run folder + metrics)',
+    load: async () => { const m = await import('./commands/train.ts'); return { help: m.TRAIN_HELP, run: m.runTrain }; },
+  },
+  experiment: {
+    summary: 'run the paper protocol (ID / CD / CDTL, grids, trials) from a plan JSON',
+    load: async () => { const m = await import('./commands/experiment.ts'); return { help: m.EXPERIMENT_HELP, run: m.runExperiment }; },
+  },
+  export: {
+    summary: 'trained run folder → ONNX model with standardisation and metadata',
+    load: async () => { const m = await import('./commands/export.ts'); return { help: m.EXPORT_HELP, run: m.runExportCommand }; },
+  },
 };
 
 export const MAIN_HELP = `emostream — real-time arousal/valence analysis of audio
@@ -51,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    process.stdout.write('emostream 0.1.0\n');
+    process.stdout.write(`emostream ${VERSION}\n`);
     return 0;
   }
   const command = COMMANDS[name];
@@ -59,12 +82,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`emostream: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help + '\n');
-    return 0;
-  }
   try {
-    await command.run(rest);
+    const loaded = await command.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(loaded.help + '\n');
+      return 0;
+    }
+    await loaded.run(rest);
     return 0;
   } catch (err) {
     if (err instanceof EmostreamError && err.code !== 'EMO_ERR_INTERNAL') {

@@ -2,8 +2,8 @@
  * The live pipeline, end to end in RxJS, read top to bottom:
  *
  *   sources$ (one StreamSource per stream, any time)
- *     └─ per stream: chunks → resampleTo(16 kHz) → extractWindows()          (in this thread)
- *                    chunks → extractWindowsInWorkers(featurePool)            (same stages, in a worker thread)
+ *     └─ per stream: chunks → extractWindows()                  (window extractor in this thread)
+ *                    chunks → extractWindowsInWorkers(featurePool)  (the same window extractor in a worker thread)
  *        → bracketStream (started … ended | error)
  *   merged → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
  *
@@ -12,10 +12,8 @@
  * output; unsubscribing tears every stage down (sources closed, WASM state freed, worker state freed).
  */
 import { mergeMap, type Observable } from 'rxjs';
-import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
 import type { EmotionModel } from '../model/types.ts';
-import { resampleTo } from './resample.ts';
 import { extractWindows } from './extract.ts';
 import { extractWindowsInWorkers, type WorkerExtractOptions } from './extract-in-workers.ts';
 import type { FeaturePool } from './feature-pool.ts';
@@ -42,7 +40,7 @@ export function createPipeline(sources$: Observable<StreamSource>, options: Pipe
     source,
     featurePool
       ? source.chunks.pipe(extractWindowsInWorkers(featurePool, source.kind === 'file' ? unbounded : options))
-      : source.chunks.pipe(resampleTo(ANALYSIS_RATE_HZ), extractWindows()),
+      : source.chunks.pipe(extractWindows()),
   );
   return sources$.pipe(
     mergeMap(perStream),

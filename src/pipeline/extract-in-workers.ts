@@ -1,5 +1,5 @@
 /**
- * `extractWindowsInWorkers(pool)`: `resampleTo(16 kHz)` + `extractWindows()` of one stream, run in a feature worker
+ * `extractWindowsInWorkers(pool)`: `extractWindows()` of one stream, run in a feature worker
  * thread (feature-pool.ts) instead of this one. The chunks (at the stream's own rate) are handed to the stream's
  * worker, which sends back the pooled windows; same code, same calls, so the same numbers as the in-thread path.
  *

@@ -9,12 +9,13 @@
  *   worker 0:                                ◀─ {window a…, ack a, ack b} ─
  *
  * A worker that dies (uncaught exception, exit) fails only its streams (`EMO_ERR_INTERNAL`, "feature worker … crashed")
- * and is replaced at once. `release()` terminates the threads. Workers register tsx's loader before importing their
- * TypeScript entry (Node 20 workers do not inherit it; as src/train/data/extract-dataset.ts does).
+ * and is replaced at once. `release()` terminates the threads. The worker entry is src/workers/feature-worker.ts
+ * (started by src/worker-launch.ts).
  * @see extractWindowsInWorkers, the operator using it.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntryUrl } from '../worker-launch.ts';
 import { EmostreamError, type EmostreamErrorCode } from '../errors.ts';
 import type { WorkerEvent, WorkerOp, WorkerReply, WorkerRequest } from './feature-worker-messages.ts';
 
@@ -114,18 +115,13 @@ interface Lane {
 
 const NO_STATS = Object.freeze({ streams: 0, created: 0, released: 0, heapUsedBytes: 0 });
 
-function workerBootstrap(entry: string): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 /** Starts a pool of feature-extraction worker threads. */
 export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool {
   const size = options.workers ?? availableParallelism();
   const maxInFlightS = options.maxInFlightS ?? DEFAULT_FEATURE_POOL_OPTIONS.maxInFlightS;
   if (!Number.isInteger(size) || size < 1) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `feature workers must be an integer ≥ 1, got ${size}`);
   if (!(maxInFlightS > 0)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `maxInFlightS must be > 0 s, got ${maxInFlightS}`);
-  const entry = new URL('./feature-worker.ts', import.meta.url).href;
+  const entry = workerEntryUrl('../workers/feature-worker', import.meta.url);
   const slots = new Map<number, Slot>();
   const dirty = new Set<Slot>();
   const statsWaiters = new Map<number, (e: Extract<WorkerEvent, { ev: 'stats' }>) => void>();
@@ -173,7 +169,7 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
   };
 
   const startLane = (index: number): Lane => {
-    const worker = new Worker(workerBootstrap(entry), { eval: true });
+    const worker = startWorker(entry);
     const lane: Lane = { worker, slots: new Set(), ops: [], transfer: [], ready: false, dead: false, stats: new Set() };
     const died = (reason: string): void => {
       if (lane.dead) return;

@@ -1,6 +1,5 @@
 /** Public API of the pipeline: the composed pipeline and its named operators. */
 export { createPipeline, type PipelineOptions } from './create-pipeline.ts';
-export { resampleTo } from './resample.ts';
 export { extractWindows } from './extract.ts';
 export { extractWindowsInWorkers, DEFAULT_WORKER_EXTRACT_OPTIONS, type WorkerExtractOptions } from './extract-in-workers.ts';
 export {

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/index.ts';
-import { createRng } from '../../src/train/engine/index.ts';
+import { createRng } from '../../src/train/fit/engine/index.ts';
 
 const RATE = 16000;
 const LEVELS_DB = [-40, -26, -12];

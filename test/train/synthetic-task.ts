@@ -3,8 +3,8 @@
  * walks in `dims` columns; arousal is an exponentially smoothed, one-step-lagged copy of column 0 and valence of
  * (column 1 − column 2) / 2, so an LSTM can learn both exactly while a constant (mean) predictor scores CCC 0.
  */
-import { createRng } from '../../src/train/engine/index.ts';
-import type { LabelledSequence } from '../../src/train/sequences.ts';
+import { createRng } from '../../src/train/fit/engine/index.ts';
+import type { LabelledSequence } from '../../src/train/data/sequences.ts';
 
 /** `count` labelled sequences of length T with `dims` features (seeded). */
 export function syntheticSequences(count: number, T: number, dims: number, seed: number, domain: 'music' | 'speech' = 'speech'): LabelledSequence[] {

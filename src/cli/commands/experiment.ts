@@ -7,10 +7,12 @@
 import { EmostreamError } from '../../errors.ts';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { parsePlan } from '../../train/plan.ts';
-import { publishRun } from '../../train/publish.ts';
-import { runProtocol } from '../../train/protocol.ts';
-import { configBaseDir } from '../../train/train-run.ts';
+import { parsePlan } from '../../train/protocol/plan.ts';
+import { publishRun } from '../../train/output/publish.ts';
+import { createConsoleReporter } from '../progress.ts';
+import { writeResultsFolder } from '../../train/output/report.ts';
+import { runProtocol } from '../../train/protocol/protocol.ts';
+import { configBaseDir } from '../../train/protocol/train-run.ts';
 import { parseCommandArgs } from '../args.ts';
 import { readJsonFile } from './train.ts';
 
@@ -42,7 +44,8 @@ export async function runExperiment(argv: readonly string[]): Promise<void> {
   if (writeModels && !publish) throw new EmostreamError('EMO_ERR_USAGE', 'experiment: --write-models needs "finalModels": { "publish": {...} } in the plan');
   const baseDir = configBaseDir(positionals[0]!);
   const loadAtStart = loadavg()[0]!;
-  const r = await runProtocol(plan, { baseDir });
+  const r = await runProtocol(plan, { baseDir, progress: createConsoleReporter() });
+  await writeResultsFolder(r.outDir, r.results);
   for (const c of r.results.conditions) {
     process.stdout.write(`${c.condition.padEnd(7)} arousal CCC ${c.mean.arousal.ccc.toFixed(3)} (pooled ${c.pooled?.arousal.ccc.toFixed(3)})  valence CCC ${c.mean.valence.ccc.toFixed(3)} (pooled ${c.pooled?.valence.ccc.toFixed(3)})\n`);
   }

@@ -4,7 +4,7 @@
  * for `analyse` / `serve`.
  */
 import { EmostreamError } from '../../errors.ts';
-import { exportRunFolder } from '../../train/export.ts';
+import { exportRunFolder } from '../../train/fit/export.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const EXPORT_HELP = `Usage: emostream export <run-dir> --out <model.onnx> [--domain music|speech]

@@ -6,10 +6,10 @@
 import { basename, extname } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
 import { loadAudioFile } from '../../audio/index.ts';
-import { createLldExtractor } from '../../features/extractor.ts';
 import { FRAME_COLUMN_NAMES, FRAME_WIDTH } from '../../features/registry.ts';
 import { csvHeader, csvLine } from '../../features/opensmile-csv.ts';
-import { createPooler, POOLED_FEATURE_NAMES } from '../../pool/pooler.ts';
+import { POOLED_FEATURE_NAMES } from '../../pool/pooler.ts';
+import { createWindowExtractor } from '../../pool/window-extractor.ts';
 import { createLineSink } from '../line-sink.ts';
 import { parseCommandArgs, parseRate } from '../args.ts';
 
@@ -46,7 +46,7 @@ export async function runExtract(argv: readonly string[]): Promise<void> {
   const rate = parseRate(values.rate as string | undefined, 16000);
   const name = (values.name as string | undefined) ?? basename(input, extname(input));
 
-  const audio = await loadAudioFile(input, { rate });
+  const audio = await loadAudioFile(input, { rate: 'native' });
   if (audio.nonFiniteSamples > 0) {
     process.stderr.write(`emostream: warning: ${input}: ${audio.nonFiniteSamples} NaN/Inf samples replaced by 0\n`);
   }
@@ -59,14 +59,13 @@ export async function runExtract(argv: readonly string[]): Promise<void> {
   const functionals = values.functionals ? createLineSink(values.functionals as string) : undefined;
   lld?.line(csvHeader(FRAME_COLUMN_NAMES));
   functionals?.line(csvHeader(POOLED_FEATURE_NAMES));
-  const pooler = createPooler((features, _index, endTimeS) => functionals?.line(csvLine(name, endTimeS, features)));
   const hopS = 0.01;
-  const extractor = await createLldExtractor(
-    { sampleRateHz: audio.sampleRateHz, voicingDeltas: values['opensmile-compat'] ? 'opensmile-compat' : 'correct' },
-    (row, index) => {
-      lld?.line(csvLine(name, index * hopS, row, 0, FRAME_WIDTH));
-      pooler.push(row);
-    },
+  const compat = values['opensmile-compat'] as boolean;
+  const extractor = await createWindowExtractor(
+    // openSMILE-compatible mode reproduces the reference exactly: its voicing-delta quirk and no tail padding.
+    { inputRateHz: audio.sampleRateHz, analysisRate: rate, voicingDeltas: compat ? 'opensmile-compat' : 'correct', padTail: !compat, name: input },
+    (w) => functionals?.line(csvLine(name, w.endTimeS, w.features)),
+    lld ? (row, index) => lld.line(csvLine(name, index * hopS, row, 0, FRAME_WIDTH)) : undefined,
   );
   try {
     const chunk = CHUNK_SECONDS * audio.sampleRateHz;
@@ -81,7 +80,7 @@ export async function runExtract(argv: readonly string[]): Promise<void> {
   }
   await lld?.close();
   await functionals?.close();
-  if (functionals && pooler.windows === 0) {
+  if (functionals && extractor.windows === 0) {
     process.stderr.write(`emostream: warning: ${input}: shorter than one 2 s pooling window; the functionals CSV has no rows\n`);
   }
 }

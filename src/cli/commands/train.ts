@@ -7,8 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
-import { readCheckpoint, writeCheckpoint } from '../../train/checkpoint.ts';
-import { configBaseDir, parseTrainConfig, runTraining } from '../../train/train-run.ts';
+import { readCheckpoint, writeCheckpoint } from '../../train/fit/checkpoint.ts';
+import { createConsoleReporter } from '../progress.ts';
+import { configBaseDir, parseTrainConfig, runTraining } from '../../train/protocol/train-run.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const TRAIN_HELP = `Usage: emostream train <experiment.json> [--resume <checkpoint>] [--quiet]
@@ -62,7 +63,7 @@ export async function runTrain(argv: readonly string[]): Promise<void> {
   try {
     const quiet = values.quiet as boolean;
     const r = await runTraining(config, {
-      baseDir, resume, shouldStop: flag.stopRequested,
+      baseDir, resume, shouldStop: flag.stopRequested, progress: quiet ? undefined : createConsoleReporter(),
       onEpoch: quiet ? undefined : (e) => process.stderr.write(`epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} val ${e.validationLoss.toFixed(4)} (best ${e.bestValidationLoss.toFixed(4)} @ ${e.bestEpoch})\n`),
     });
     if (r.fit.stoppedBy === 'interrupted') {

@@ -3,12 +3,12 @@
  * each miss render the audio (render.ts) and run the extractor — in a worker_threads pool (one worker
  * per core by default, each importing the extractor module by path) or in-process when given a
  * function — then store the result. Sequences with a `features` CSV are read as they are.
- * Progress goes through progress.ts.
+ * Progress goes to the caller's ProgressReporter.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startWorker, workerEntryUrl } from '../../worker-launch.ts';
 import { EmostreamError } from '../../errors.ts';
-import { createProgress, type ProgressStream } from '../progress.ts';
+import { SILENT_PROGRESS, type ProgressReporter } from '../progress.ts';
 import { readFeatureCsv } from './csv.ts';
 import {
   featureCacheKey,
@@ -40,8 +40,8 @@ export interface ExtractDatasetOptions {
   readonly cacheDir?: string;
   /** Worker count for a module extractor. Default os.availableParallelism(). */
   readonly workers?: number;
-  /** Progress output stream, or false for none. Default process.stderr. */
-  readonly progress?: ProgressStream | false;
+  /** Where progress goes. Default SILENT_PROGRESS. */
+  readonly progress?: ProgressReporter;
 }
 
 /** Result of `extractDataset`: features by sequence id, and how each was obtained. */
@@ -55,17 +55,10 @@ export const DEFAULT_CACHE_DIR = '.cache/features';
 
 type Runner = { run(samples: Float32Array): Promise<PooledFeatures>; close(): Promise<void> };
 
-function workerBootstrap(entry: string): string {
-  // Workers do not inherit tsx's loader hooks in Node 20: register them before importing a .ts entry.
-  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)});`;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 /** Starts one extraction worker for `extractor`; `run` sends samples (transferred) and awaits windows. */
 export function startExtractWorker(extractor: ExtractorModule): Runner {
-  const entry = new URL('./extract-worker.ts', import.meta.url).href;
-  const worker = new Worker(workerBootstrap(entry), { eval: true, workerData: { ...extractor } });
+  const entry = workerEntryUrl('../../workers/extract-worker', import.meta.url);
+  const worker = startWorker(entry, { workerData: { ...extractor } });
   let job = 0;
   const pending = new Map<number, { resolve: (f: PooledFeatures) => void; reject: (e: Error) => void }>();
   const failAll = (e: Error): void => {
@@ -101,7 +94,7 @@ function inProcess(fn: ExtractFn): Runner {
 
 /** Computes (or loads from cache) the pooled features of every sequence; see the module header. */
 export async function extractDataset(sequences: readonly ManifestSequence[], options: ExtractDatasetOptions): Promise<ExtractDatasetResult> {
-  const { decode, extractor, identity, cacheDir = DEFAULT_CACHE_DIR, progress = process.stderr } = options;
+  const { decode, extractor, identity, cacheDir = DEFAULT_CACHE_DIR, progress = SILENT_PROGRESS } = options;
   const lanes = typeof extractor === 'function' ? 1 : (options.workers ?? availableParallelism());
   if (!Number.isInteger(lanes) || lanes < 1) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `workers must be a positive integer (got ${options.workers})`);
   const features = new Map<string, PooledFeatures>();
@@ -121,7 +114,7 @@ export async function extractDataset(sequences: readonly ManifestSequence[], opt
     } else misses.push({ seq, key });
   }
   if (misses.length === 0) return { features, stats: { cacheHits, computed, fromCsv } };
-  const bar = progress ? createProgress({ total: misses.length, label: `features (${lanes} worker${lanes > 1 ? 's' : ''})`, stream: progress }) : undefined;
+  const bar = progress.start(`features (${lanes} worker${lanes > 1 ? 's' : ''})`, misses.length);
   const runners = Array.from({ length: Math.min(lanes, misses.length) }, () =>
     typeof extractor === 'function' ? inProcess(extractor) : startExtractWorker(extractor),
   );
@@ -135,13 +128,13 @@ export async function extractDataset(sequences: readonly ManifestSequence[], opt
           await writeCachedFeatures(cacheDir, item.key, item.seq, identity, f);
           features.set(item.seq.id, f);
           computed++;
-          bar?.tick(1, item.seq.id);
+          bar.tick(1, item.seq.id);
         }
       }),
     );
   } finally {
     await Promise.all(runners.map((r) => r.close()));
   }
-  bar?.done(`${computed} computed, ${cacheHits} cached`);
+  bar.done(`${computed} computed, ${cacheHits} cached`);
   return { features, stats: { cacheHits, computed, fromCsv } };
 }

@@ -1,3 +1,4 @@
+import { createConsoleReporter } from '../../../src/cli/progress.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -47,11 +48,11 @@ test('first run computes every sequence, second run is all cache hits with no ex
   let calls = 0;
   const counted = async (x: Float32Array) => (calls++, energyExtractor(x));
   const cacheDir = join(dir, 'cache1');
-  const first = await extractDataset(seqs, { decode, extractor: counted, identity, cacheDir, progress: false });
+  const first = await extractDataset(seqs, { decode, extractor: counted, identity, cacheDir });
   assert.equal(first.stats, { cacheHits: 0, computed: 3, fromCsv: 0 });
   assert.is(calls, 3);
   assert.is((await readdir(cacheDir)).filter((f) => f.endsWith('.f32')).length, 3);
-  const second = await extractDataset(seqs, { decode, extractor: counted, identity, cacheDir, progress: false });
+  const second = await extractDataset(seqs, { decode, extractor: counted, identity, cacheDir });
   assert.equal(second.stats, { cacheHits: 3, computed: 0, fromCsv: 0 });
   assert.is(calls, 3, 'cache hits skip the extractor');
   for (const s of seqs) {
@@ -76,19 +77,19 @@ test('keys change with extractor version, params, audio bytes and gap noise; cor
   const cacheDir = join(dir, 'cache2');
   let calls = 0;
   const counted = async (x: Float32Array) => (calls++, energyExtractor(x));
-  await extractDataset([seqs[0]!], { decode, extractor: counted, identity, cacheDir, progress: false });
+  await extractDataset([seqs[0]!], { decode, extractor: counted, identity, cacheDir });
   const key = await featureCacheKey(seqs[0]!, identity);
   const bytes = await readFile(cachePath(cacheDir, key));
   await writeFile(cachePath(cacheDir, key), bytes.subarray(0, bytes.length - 4)); // truncated
   assert.is(await readCachedFeatures(cacheDir, key), undefined);
-  const again = await extractDataset([seqs[0]!], { decode, extractor: counted, identity, cacheDir, progress: false });
+  const again = await extractDataset([seqs[0]!], { decode, extractor: counted, identity, cacheDir });
   assert.is(again.stats.computed, 1);
   assert.is(calls, 2);
 });
 
 test('worker pool (module path + export name) gives the in-process numbers and reports progress', async () => {
   const lines: string[] = [];
-  const stream = { write: (s: string) => lines.push(s), isTTY: false };
+  const stream = createConsoleReporter({ write: (s: string) => lines.push(s), isTTY: false });
   const extractor = { modulePath: new URL('./energy-extractor.ts', import.meta.url).pathname, exportName: 'energyExtractor' };
   const res = await extractDataset(seqs, { decode, extractor, identity: { id: 'energy-worker@1' }, cacheDir: join(dir, 'cache3'), workers: 2, progress: stream });
   assert.equal(res.stats, { cacheHits: 0, computed: 3, fromCsv: 0 });
@@ -99,7 +100,7 @@ test('worker pool (module path + export name) gives the in-process numbers and r
   assert.ok(lines.some((l) => /3\/3 100%/.test(l)), lines.join(''));
   assert.ok(lines.every((l) => !l.includes('\r')), 'no carriage returns when not a TTY');
   try {
-    await extractDataset([seqs[1]!], { decode, extractor: { ...extractor, exportName: 'nope' }, identity: { id: 'x@1' }, cacheDir: join(dir, 'cache4'), workers: 1, progress: false });
+    await extractDataset([seqs[1]!], { decode, extractor: { ...extractor, exportName: 'nope' }, identity: { id: 'x@1' }, cacheDir: join(dir, 'cache4'), workers: 1 });
     assert.unreachable();
   } catch (e) {
     assert.match((e as Error).message, /no exported function "nope"/);

@@ -1,0 +1,30 @@
+/**
+ * worker_threads entry of the feature-extraction pool (extract-dataset.ts). `workerData` names the
+ * extractor: `{ modulePath, exportName }` (a file URL or absolute path of an ES module, and the name of
+ * its exported `ExtractFn`). Messages in: `{ job, samples }` (Float32Array, transferred). Messages out:
+ * `{ job, windows, count }` (windows transferred) or `{ job, error }`.
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExtractFn } from '../train/data/feature-cache.ts';
+
+const { modulePath, exportName } = workerData as { modulePath: string; exportName: string };
+const url = isAbsolute(modulePath) ? pathToFileURL(modulePath).href : modulePath;
+const loaded = import(url).then((m: Record<string, unknown>) => {
+  const fn = m[exportName];
+  if (typeof fn !== 'function') throw new Error(`${modulePath} has no exported function "${exportName}"`);
+  return fn as ExtractFn;
+});
+
+parentPort!.on('message', async (msg: { job: number; samples: Float32Array }) => {
+  try {
+    const extract = await loaded;
+    const { windows, count } = await extract(msg.samples);
+    // Transfer only a buffer the result owns whole (not a view into WASM or shared memory).
+    const own = windows.byteOffset === 0 && windows.byteLength === windows.buffer.byteLength && windows.buffer instanceof ArrayBuffer ? windows : windows.slice();
+    parentPort!.postMessage({ job: msg.job, windows: own, count }, [own.buffer as ArrayBuffer]);
+  } catch (err) {
+    parentPort!.postMessage({ job: msg.job, error: err instanceof Error ? `${err.message}` : String(err) });
+  }
+});
