@@ -15,3 +15,8 @@ export { createReferenceForward, type ReferenceForward, type ReferenceState } fr
 export { checkStreamFeatures, DEFAULT_LOAD_MODEL_OPTIONS, loadModel } from './session.ts';
 export { createSeededRandom, createTestModel, createTestModelWeights, DEFAULT_TEST_LAYER_SIZES } from './test-model.ts';
 export { validateWeights } from './weights.ts';
+export {
+  DEFAULT_STREAM_NORM, NO_STREAM_NORM, normaliseSequence, newStreamNormState, streamNormStep, validateStreamNorm,
+  type StreamNormConfig, type StreamNormKind, type StreamNormState,
+} from './stream-norm.ts';
+export type { StreamStateSnapshot } from './types.ts';

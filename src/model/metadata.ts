@@ -1,15 +1,17 @@
 /**
- * Model metadata ↔ ONNX `metadata_props` (string key/values). Keys (format version 1):
+ * Model metadata ↔ ONNX `metadata_props` (string key/values). Keys (format version 2; version 1 lacks the last):
  * `emostream.format_version` "1", `feature_names` JSON string array, `sample_rate_hz` integer,
  * `layer_sizes` JSON [In1, H1, H2, 2], `domain` music|speech, `training_data`, `metrics` JSON object,
- * `created` ISO 8601 date, `purpose` trained|test-fixture, `model_version`, `producer`, `license`;
+ * `created` ISO 8601 date, `purpose` trained|test-fixture, `model_version`, `producer`, `license`,
+ * `emostream.stream_norm` JSON StreamNormConfig (maxWeight ∞ as null);
  * any further key is kept in `extra`.
  */
 import { EmostreamError } from '../errors.ts';
+import { NO_STREAM_NORM, streamNormFromJson, streamNormToJson, type StreamNormConfig } from './stream-norm.ts';
 import type { LayerSizes, ModelDomain, ModelMetadata, ModelMetadataInput, ModelPurpose } from './types.ts';
 
-/** The metadata format this code writes and reads. */
-export const MODEL_FORMAT_VERSION = '1';
+/** The metadata format this code writes (it also reads format "1"). */
+export const MODEL_FORMAT_VERSION = '2';
 
 /** Metadata keys with a meaning; everything else is `extra`. */
 export const METADATA_KEYS = Object.freeze({
@@ -25,6 +27,7 @@ export const METADATA_KEYS = Object.freeze({
   modelVersion: 'model_version',
   producer: 'producer',
   license: 'license',
+  streamNorm: 'emostream.stream_norm',
 } as const);
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(METADATA_KEYS));
@@ -52,7 +55,7 @@ function isIsoDate(s: string): boolean {
 }
 
 /** Metadata key/value pairs for a model of the given layer sizes (validates the input, `EMO_ERR_BAD_CONFIG`). */
-export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes): [string, string][] {
+export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes, streamNorm: StreamNormConfig = NO_STREAM_NORM): [string, string][] {
   const sampleRateHz = meta.sampleRateHz ?? DEFAULT_MODEL_METADATA.sampleRateHz;
   const created = meta.created ?? new Date().toISOString();
   if (meta.featureNames.length !== sizes[0]) {
@@ -82,6 +85,7 @@ export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes):
     [METADATA_KEYS.modelVersion, meta.modelVersion ?? DEFAULT_MODEL_METADATA.modelVersion],
     [METADATA_KEYS.producer, meta.producer ?? DEFAULT_MODEL_METADATA.producer],
     [METADATA_KEYS.license, meta.license ?? DEFAULT_MODEL_METADATA.license],
+    [METADATA_KEYS.streamNorm, streamNormToJson(streamNorm)],
   ];
 }
 
@@ -100,8 +104,8 @@ export function parseMetadataProps(pairs: readonly (readonly [string, string])[]
   if (version === undefined) {
     throw new EmostreamError('EMO_ERR_MODEL', `not an emostream model: no ${METADATA_KEYS.formatVersion} metadata (a foreign ONNX file?)`);
   }
-  if (version !== MODEL_FORMAT_VERSION) {
-    throw modelError(`unsupported format version "${version}" (this build reads "${MODEL_FORMAT_VERSION}")`);
+  if (version !== MODEL_FORMAT_VERSION && version !== '1') {
+    throw modelError(`unsupported format version "${version}" (this build reads "1" and "${MODEL_FORMAT_VERSION}")`);
   }
   const get = (key: string): string => {
     const v = map.get(key);
@@ -129,8 +133,10 @@ export function parseMetadataProps(pairs: readonly (readonly [string, string])[]
   if (!isIsoDate(created)) throw modelError(`${METADATA_KEYS.created} must be an ISO 8601 date, got "${created}"`);
   const extra: Record<string, string> = {};
   for (const [k, v] of map) if (!KNOWN_KEYS.has(k)) extra[k] = v;
+  const streamNorm = version === '1' ? NO_STREAM_NORM : streamNormFromJson(get(METADATA_KEYS.streamNorm));
   return Object.freeze({
-    formatVersion: version,
+    formatVersion: version as '1' | '2',
+    streamNorm,
     featureNames: Object.freeze([...(names as string[])]),
     sampleRateHz,
     layerSizes: Object.freeze([sizes[0], sizes[1], sizes[2], sizes[3]] as const),

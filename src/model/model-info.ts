@@ -1,13 +1,14 @@
 /**
  * Reads and validates an emostream model file: ONNX decode, metadata, graph I/O, node structure and
- * initialiser shapes against the format-version-1 contract (lstm-graph.ts). Any mismatch throws
+ * initialiser shapes against the format-1/2 contract (lstm-graph.ts). Any mismatch throws
  * `EMO_ERR_MODEL` with a one-line reason.
  */
 import { EmostreamError } from '../errors.ts';
 import { decodeOnnxModel } from './onnx-reader.ts';
 import type { OnnxModelDescription, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-ir.ts';
 import { parseMetadataProps } from './metadata.ts';
-import { INITIALIZERS, LSTM_GRAPH_OPSET, initializerDims, lstmGraphIo, lstmGraphNodes } from './lstm-graph.ts';
+import { INITIALIZERS, LSTM_GRAPH_OPSET, initializerDims, lstmGraphIo, lstmGraphNodes, type GraphSpec } from './lstm-graph.ts';
+import { normaliserInitializers } from './graph-norm.ts';
 import { validateWeights } from './weights.ts';
 import type { LayerSizes, LstmModelWeights, ModelMetadata } from './types.ts';
 
@@ -44,8 +45,8 @@ function attrInt(node: OnnxNode, name: string): number | undefined {
   return a && a.kind === 'int' ? a.value : undefined;
 }
 
-function checkNodes(actual: readonly OnnxNode[], sizes: LayerSizes): void {
-  const expected = lstmGraphNodes(sizes);
+function checkNodes(actual: readonly OnnxNode[], spec: GraphSpec): void {
+  const expected = lstmGraphNodes(spec);
   const describe = (ns: readonly OnnxNode[]) => ns.map((n) => n.opType).join('→');
   if (actual.length !== expected.length) throw fail(`graph has nodes ${describe(actual)}, expected ${describe(expected)}`);
   expected.forEach((want, k) => {
@@ -59,9 +60,10 @@ function checkNodes(actual: readonly OnnxNode[], sizes: LayerSizes): void {
   });
 }
 
-function tensorsByName(model: OnnxModelDescription, sizes: LayerSizes): Map<string, OnnxTensor> {
+function tensorsByName(model: OnnxModelDescription, spec: GraphSpec): Map<string, OnnxTensor> {
+  const sizes = spec.sizes;
   const byName = new Map(model.initializers.map((t) => [t.name, t]));
-  for (const [name, dims] of Object.entries(initializerDims(sizes))) {
+  for (const [name, dims] of Object.entries(initializerDims(spec))) {
     const t = byName.get(name);
     if (!t) throw fail(`initialiser ${name} is missing`);
     if (!sameList(t.dims, dims)) throw fail(`initialiser ${name} has dims [${t.dims}], expected [${dims}] for layer_sizes [${sizes}]`);
@@ -72,10 +74,20 @@ function tensorsByName(model: OnnxModelDescription, sizes: LayerSizes): Map<stri
   }
   const axes = byName.get(INITIALIZERS.squeezeAxes)!.data as BigInt64Array;
   if (axes[0] !== 0n) throw fail(`initialiser ${INITIALIZERS.squeezeAxes} must be [0]`);
+  if (spec.format === '2') {
+    const lo = (byName.get(INITIALIZERS.avMin)!.data as Float32Array)[0], hi = (byName.get(INITIALIZERS.avMax)!.data as Float32Array)[0];
+    if (lo !== -1 || hi !== 1) throw fail(`output bound is [${lo}, ${hi}], expected [-1, 1]`);
+  }
+  // The normaliser's constants must be the ones its metadata describes.
+  for (const want of spec.streamNorm.kind === 'none' ? [] : normaliserInitializers(spec.streamNorm)) {
+    const got = byName.get(want.name)!.data as Float32Array;
+    if (got[0] !== (want.data as Float32Array)[0]) throw fail(`initialiser ${want.name} is ${got[0]}, but the metadata's stream normaliser says ${(want.data as Float32Array)[0]}`);
+  }
   return byName;
 }
 
-function weightsFrom(byName: Map<string, OnnxTensor>, sizes: LayerSizes): LstmModelWeights {
+function weightsFrom(byName: Map<string, OnnxTensor>, spec: GraphSpec): LstmModelWeights {
+  const sizes = spec.sizes;
   const f = (name: string) => byName.get(name)!.data as Float32Array;
   const i = INITIALIZERS;
   return {
@@ -85,6 +97,7 @@ function weightsFrom(byName: Map<string, OnnxTensor>, sizes: LayerSizes): LstmMo
     Wout: f(i.Wout), bout: f(i.bout),
     featureMean: f(i.featureMean), featureStd: f(i.featureStd),
     targetMean: f(i.targetMean), targetStd: f(i.targetStd),
+    streamNorm: spec.streamNorm,
   };
 }
 
@@ -94,11 +107,12 @@ export function readModelInfo(bytes: Uint8Array): ModelInfo {
   const metadata = parseMetadataProps(model.metadata);
   const sizes = metadata.layerSizes;
   if (model.opsetVersion !== LSTM_GRAPH_OPSET) throw fail(`model uses ONNX opset ${model.opsetVersion}, expected ${LSTM_GRAPH_OPSET}`);
-  const { inputs, outputs } = lstmGraphIo(sizes);
+  const spec: GraphSpec = { sizes, streamNorm: metadata.streamNorm, format: metadata.formatVersion };
+  const { inputs, outputs } = lstmGraphIo(spec);
   checkValueInfos('input', model.inputs, inputs);
   checkValueInfos('output', model.outputs, outputs);
-  checkNodes(model.nodes, sizes);
-  const weights = weightsFrom(tensorsByName(model, sizes), sizes);
+  checkNodes(model.nodes, spec);
+  const weights = weightsFrom(tensorsByName(model, spec), spec);
   validateWeights(weights, 'EMO_ERR_MODEL');
   return { metadata, weights, irVersion: model.irVersion, opsetVersion: model.opsetVersion, producerName: model.producerName };
 }

@@ -1,14 +1,35 @@
 /**
  * Runtime: loads a validated emostream model into an onnxruntime-node InferenceSession and runs one
- * batched step per call for any set of streams, each carrying its own LSTM state (state-store.ts).
+ * batched step per call for any set of streams, each carrying its own state (LSTM and stream normaliser;
+ * state-store.ts), which can be snapshot and restored (e.g. to hand a stream over to another process).
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { EmostreamError } from '../errors.ts';
 import { GRAPH_IO } from './lstm-graph.ts';
+import { NORM_IO } from './graph-norm.ts';
 import { readModelInfo } from './model-info.ts';
-import { createStateStore, type StateBatch } from './state-store.ts';
-import type { EmotionModel, LoadModelOptions, ModelMetadata, StreamFeatures, StreamPrediction } from './types.ts';
+import { createStateStore } from './state-store.ts';
+import type { EmotionModel, LoadModelOptions, ModelMetadata, StreamFeatures, StreamPrediction, StreamStateSnapshot } from './types.ts';
+
+/** The state parts of a model's graph: input name, output name and width per stream, in packing order. */
+function stateParts(metadata: ModelMetadata): { input: string; output: string; width: number }[] {
+  const [n, h1, h2] = metadata.layerSizes;
+  const io = GRAPH_IO;
+  const parts = [
+    { input: io.h1In, output: io.h1Out, width: h1 }, { input: io.c1In, output: io.c1Out, width: h1 },
+    { input: io.h2In, output: io.h2Out, width: h2 }, { input: io.c2In, output: io.c2Out, width: h2 },
+  ];
+  if (metadata.streamNorm.kind === 'none') return parts;
+  return [...parts,
+    { input: NORM_IO.meanIn, output: NORM_IO.meanOut, width: n }, { input: NORM_IO.varIn, output: NORM_IO.varOut, width: n },
+    { input: NORM_IO.countIn, output: NORM_IO.countOut, width: 1 }];
+}
+
+/** The layout tag of a model's snapshots ("260,150,10,2/mean-var"). */
+export function stateLayout(metadata: ModelMetadata): string {
+  return `${metadata.layerSizes.join(',')}/${metadata.streamNorm.kind}`;
+}
 
 /** Defaults of `loadModel`. */
 export const DEFAULT_LOAD_MODEL_OPTIONS: Required<LoadModelOptions> = Object.freeze({ intraOpThreads: 1 });
@@ -65,8 +86,10 @@ export async function loadModel(source: string | Uint8Array, options: LoadModelO
 }
 
 function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetadata): EmotionModel {
-  const [n, h1, h2] = metadata.layerSizes;
-  const store = createStateStore(h1, h2);
+  const n = metadata.layerSizes[0];
+  const parts = stateParts(metadata);
+  const store = createStateStore(parts.map((p) => p.width));
+  const layout = stateLayout(metadata);
   let released = false;
   // Steps run one after another so no two runs read the same stream's state concurrently.
   let queue: Promise<unknown> = Promise.resolve();
@@ -77,22 +100,16 @@ function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetada
     if (released) throw new EmostreamError('EMO_ERR_MODEL', 'model was released');
     const b = ids.length;
     const state = store.gather(tokens);
+    const feeds: Record<string, ort.Tensor> = { [GRAPH_IO.features]: tensor(features, b, n) };
+    parts.forEach((p, k) => { feeds[p.input] = tensor(state[k], b, p.width); });
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
-      out = await session.run({
-        [GRAPH_IO.features]: tensor(features, b, n),
-        [GRAPH_IO.h1In]: tensor(state.h1, b, h1), [GRAPH_IO.c1In]: tensor(state.c1, b, h1),
-        [GRAPH_IO.h2In]: tensor(state.h2, b, h2), [GRAPH_IO.c2In]: tensor(state.c2, b, h2),
-      });
+      out = await session.run(feeds);
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
       throw new EmostreamError('EMO_ERR_MODEL', `onnxruntime failed to run the model: ${why}`, { cause: err });
     }
-    const next: StateBatch = {
-      h1: out[GRAPH_IO.h1Out].data as Float32Array, c1: out[GRAPH_IO.c1Out].data as Float32Array,
-      h2: out[GRAPH_IO.h2Out].data as Float32Array, c2: out[GRAPH_IO.c2Out].data as Float32Array,
-    };
-    if (!released) store.scatter(ids, tokens, next);
+    if (!released) store.scatter(ids, tokens, parts.map((p) => out[p.output].data as Float32Array));
     const av = out[GRAPH_IO.av].data as Float32Array;
     return ids.map((streamId, k) => ({ streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
   }
@@ -128,6 +145,19 @@ function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetada
     },
     has: (id) => store.has(id),
     reset: (id) => store.reset(id),
+    snapshot(id): StreamStateSnapshot | undefined {
+      const values = store.read(id);
+      return values && { layout, values };
+    },
+    restore(id, snapshot) {
+      if (snapshot?.layout !== layout || !(snapshot.values instanceof Float32Array) || snapshot.values.length !== store.width) {
+        throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot of layout ${snapshot?.layout} does not fit this model (${layout})`);
+      }
+      for (let k = 0; k < snapshot.values.length; k++) {
+        if (!Number.isFinite(snapshot.values[k])) throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot value ${k} is not finite`);
+      }
+      store.write(id, snapshot.values);
+    },
     drop: (id) => store.drop(id),
     async release() {
       if (released) return;

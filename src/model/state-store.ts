@@ -1,22 +1,17 @@
 /**
- * Per-stream recurrent state (h1, c1, h2, c2) of the LSTM, packed per stream as one Float32Array
- * [h1 ‖ c1 ‖ h2 ‖ c2] (2·H1 + 2·H2 values), with gather/scatter to and from the batched
- * `[1, B, H]` tensors of one `session.run`. New streams start from zero state. `reset` replaces a
- * stream's array (never zeroes it in place), so a step already issued keeps computing on the state it saw.
+ * Per-stream model state, packed per stream as one Float32Array of the parts' values back to back
+ * ([h1 ‖ c1 ‖ h2 ‖ c2], then the stream normaliser's [mean ‖ variance ‖ count] when the model has one), with
+ * gather/scatter to and from the batched `[1, B, width]` tensors of one `session.run`. New streams start from
+ * zero state (the normaliser stores offsets from its prior, so zero is its prior too). `reset` and `restore`
+ * replace a stream's array (never write it in place), so a step already issued keeps computing on the state it saw.
  */
-
-/** Batch buffers `[1, B, H]` (row b = stream b of the batch) for the four state tensors. */
-export interface StateBatch {
-  readonly h1: Float32Array;
-  readonly c1: Float32Array;
-  readonly h2: Float32Array;
-  readonly c2: Float32Array;
-}
 
 /** The state store of one model; see `createStateStore`. */
 export interface StateStore {
   /** Number of streams holding state. */
   readonly size: number;
+  /** Values per stream (sum of the part widths). */
+  readonly width: number;
   has(streamId: string): boolean;
   /** Zeroes a stream's state (the stream keeps existing); no-op for unknown ids. */
   reset(streamId: string): void;
@@ -24,33 +19,38 @@ export interface StateStore {
   drop(streamId: string): void;
   /** Forgets every stream. */
   clear(): void;
+  /** A copy of a stream's packed state, or undefined for unknown ids. */
+  read(streamId: string): Float32Array | undefined;
+  /** Replaces a stream's packed state with a copy of `values` (length `width`), creating the stream if needed. */
+  write(streamId: string, values: Float32Array): void;
   /**
    * The streams' current state objects (tokens), creating zero state for new ids. Call synchronously when
-   * a step is issued: a later `reset`/`drop` replaces or removes the stream's object, not the token's contents.
+   * a step is issued: a later `reset`/`drop`/`write` replaces or removes the stream's object, not the token's contents.
    */
   acquire(streamIds: readonly string[]): Float32Array[];
-  /** Copies the tokens' states into fresh batch buffers `[1, B, H]`. */
-  gather(tokens: readonly Float32Array[]): StateBatch;
+  /** Copies the tokens' states into fresh batch buffers, one `[1, B, width_k]` per part. */
+  gather(tokens: readonly Float32Array[]): Float32Array[];
   /**
-   * Writes the batch outputs into each token, skipping streams reset or dropped since `acquire` (their
-   * token is no longer current), so a step issued before a reset never overwrites the fresh state.
+   * Writes the batch outputs (one buffer per part) into each token, skipping streams reset, restored or dropped
+   * since `acquire` (their token is no longer current), so a step issued before a reset never overwrites it.
    */
-  scatter(streamIds: readonly string[], tokens: readonly Float32Array[], out: StateBatch): void;
+  scatter(streamIds: readonly string[], tokens: readonly Float32Array[], parts: readonly Float32Array[]): void;
 }
 
-/** A state store for layer sizes H1 = `hidden1`, H2 = `hidden2`. */
-export function createStateStore(hidden1: number, hidden2: number): StateStore {
+/** A state store whose per-stream state has parts of the given widths (e.g. [H1, H1, H2, H2]). */
+export function createStateStore(partWidths: readonly number[]): StateStore {
   const states = new Map<string, Float32Array>();
-  const width = 2 * hidden1 + 2 * hidden2;
-  // Offsets of h1, c1, h2, c2 inside a packed state.
-  const offsets = [0, hidden1, 2 * hidden1, 2 * hidden1 + hidden2] as const;
-  const sizes = [hidden1, hidden1, hidden2, hidden2] as const;
-  const parts = (b: StateBatch) => [b.h1, b.c1, b.h2, b.c2] as const;
-
+  const offsets: number[] = [];
+  let width = 0;
+  for (const w of partWidths) {
+    offsets.push(width);
+    width += w;
+  }
   return {
     get size() {
       return states.size;
     },
+    width,
     has: (id) => states.has(id),
     reset(id) {
       if (states.has(id)) states.set(id, new Float32Array(width));
@@ -60,6 +60,10 @@ export function createStateStore(hidden1: number, hidden2: number): StateStore {
     },
     clear() {
       states.clear();
+    },
+    read: (id) => states.get(id)?.slice(),
+    write(id, values) {
+      states.set(id, Float32Array.from(values));
     },
     acquire(ids) {
       return ids.map((id) => {
@@ -73,20 +77,17 @@ export function createStateStore(hidden1: number, hidden2: number): StateStore {
     },
     gather(tokens) {
       const n = tokens.length;
-      const batch: StateBatch = {
-        h1: new Float32Array(n * hidden1), c1: new Float32Array(n * hidden1),
-        h2: new Float32Array(n * hidden2), c2: new Float32Array(n * hidden2),
-      };
-      tokens.forEach((state, b) => {
-        parts(batch).forEach((dst, k) => dst.set(state.subarray(offsets[k], offsets[k] + sizes[k]), b * sizes[k]));
+      return partWidths.map((w, k) => {
+        const batch = new Float32Array(n * w);
+        tokens.forEach((state, b) => batch.set(state.subarray(offsets[k], offsets[k] + w), b * w));
+        return batch;
       });
-      return batch;
     },
-    scatter(ids, tokens, out) {
+    scatter(ids, tokens, parts) {
       ids.forEach((id, b) => {
         const state = tokens[b];
         if (states.get(id) !== state) return;
-        parts(out).forEach((src, k) => state.set(src.subarray(b * sizes[k], (b + 1) * sizes[k]), offsets[k]));
+        partWidths.forEach((w, k) => state.set(parts[k].subarray(b * w, (b + 1) * w), offsets[k]));
       });
     },
   };

@@ -7,6 +7,7 @@ import { EmostreamError } from '../errors.ts';
 import { writeLstmModel } from './lstm-graph.ts';
 import type { LayerSizes, LstmLayerWeights, LstmModelWeights, ModelDomain } from './types.ts';
 import { mulberry32 } from '../random.ts';
+import { DEFAULT_STREAM_NORM, type StreamNormConfig } from './stream-norm.ts';
 
 /** Paper-sized layers (Table 6: 150 and 10 blocks) on the 260 ComParE functionals. */
 export const DEFAULT_TEST_LAYER_SIZES: LayerSizes = Object.freeze([260, 150, 10, 2] as const);
@@ -35,9 +36,9 @@ function layer(random: () => number, inputs: number, hidden: number): LstmLayerW
 /**
  * Deterministic weights for `sizes` [In1, H1, H2, 2]: all weights U[-0.1, 0.1]; feature means U[-1, 1],
  * feature stds U[0.5, 2], target means U[-0.2, 0.2], target stds U[0.2, 0.5] (non-trivial, so a missing
- * (de)standardisation node changes the output).
+ * (de)standardisation node changes the output), and the given stream normaliser (default DEFAULT_STREAM_NORM).
  */
-export function createTestModelWeights(seed: number, sizes: LayerSizes = DEFAULT_TEST_LAYER_SIZES): LstmModelWeights {
+export function createTestModelWeights(seed: number, sizes: LayerSizes = DEFAULT_TEST_LAYER_SIZES, streamNorm: StreamNormConfig = DEFAULT_STREAM_NORM): LstmModelWeights {
   const [n, h1, h2, outputs] = sizes;
   if (!Number.isInteger(seed)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `test model seed must be an integer, got ${seed}`);
   if (outputs !== 2 || ![n, h1, h2].every((s) => Number.isInteger(s) && s > 0)) {
@@ -54,6 +55,7 @@ export function createTestModelWeights(seed: number, sizes: LayerSizes = DEFAULT
     featureStd: uniform(random, n, 0.5, 2),
     targetMean: uniform(random, 2, -0.2, 0.2),
     targetStd: uniform(random, 2, 0.2, 0.5),
+    streamNorm,
   };
 }
 
@@ -67,12 +69,14 @@ export interface TestModelOptions {
   readonly featureNames?: readonly string[];
   /** Default `'speech'`. */
   readonly domain?: ModelDomain;
+  /** Stream normaliser. Default DEFAULT_STREAM_NORM. */
+  readonly streamNorm?: StreamNormConfig;
 }
 
 /** ONNX bytes of a deterministic test model (metadata `purpose: 'test-fixture'`). */
 export function createTestModel(options: TestModelOptions): Uint8Array {
   const sizes = options.sizes ?? DEFAULT_TEST_LAYER_SIZES;
-  const weights = createTestModelWeights(options.seed, sizes);
+  const weights = createTestModelWeights(options.seed, sizes, options.streamNorm);
   return writeLstmModel(weights, {
     featureNames: options.featureNames ?? Array.from({ length: sizes[0] }, (_, k) => `feature_${k}`),
     domain: options.domain ?? 'speech',

@@ -3,12 +3,13 @@
  * Implementation lives in the sibling files (`lstm-graph.ts`, `session.ts`, ...); this file holds types only.
  *
  * Network (Coutinho & Schuller 2017, see ../../../shared/spec/method.md):
- *   x̂ = (x − featureMean) / featureStd                                  (standardised 260 features)
+ *   z = (x − featureMean) / featureStd                                   (standardised 260 features)
+ *   x̂ = streamNorm(z)  (per-stream running statistics seeded with the training set; stream-norm.ts)
  *   layer k ∈ {1, 2}: peephole LSTM, ONNX `LSTM` semantics (activations σ, tanh, tanh):
  *     g = W x + R h₋₁ + Wb + Rb                       (4H pre-activations, ONNX gate order i, o, f, c)
  *     i = σ(g_i + p_i ⊙ c₋₁);  f = σ(g_f + p_f ⊙ c₋₁);  c = f ⊙ c₋₁ + i ⊙ tanh(g_c)
  *     o = σ(g_o + p_o ⊙ c);    h = o ⊙ tanh(c)
- *   ŷ = Wout h₂ + bout;  [arousal, valence] = ŷ ⊙ targetStd + targetMean   (de-standardised outputs)
+ *   ŷ = Wout h₂ + bout;  [arousal, valence] = clip(ŷ ⊙ targetStd + targetMean, −1, 1)   (de-standardised, bounded)
  *
  * ## Weight layout (all `Float32Array`, row-major, ONNX gate order)
  * For a layer with input width `In` and `H` cells, rows are grouped in blocks of `H` per gate:
@@ -21,11 +22,13 @@
  * Statistics: `featureMean`, `featureStd` `[In1]` (std > 0); `targetMean`, `targetStd` `[2]` (arousal, valence).
  * Use `toOnnxGateOrder` / `fromOnnxGateOrder` (gate-order.ts) to convert from the natural order i, f, c, o.
  *
- * ## ONNX graph I/O (opset 14, IR 7)
+ * ## ONNX graph I/O (opset 14, IR 7; format 2)
  * Inputs: `features` float32 `[1, B, In1]` (one 1 s step, B streams), `h1_in`, `c1_in` `[1, B, H1]`,
- * `h2_in`, `c2_in` `[1, B, H2]`. Outputs: `av` `[B, 2]` (arousal, valence), `h1_out`, `c1_out`, `h2_out`,
- * `c2_out` (same shapes as the state inputs).
+ * `h2_in`, `c2_in` `[1, B, H2]`, and with a stream normaliser `norm_mean_in`, `norm_var_in` `[1, B, In1]`,
+ * `norm_count_in` `[1, B, 1]`. Outputs: `av` `[B, 2]` (arousal, valence in [−1, 1]), then each state input's
+ * `*_out` twin (same shape). Every state is zero for a new stream (the normaliser stores offsets from its prior).
  */
+import type { StreamNormConfig } from './stream-norm.ts';
 
 /** Typed-array type of each tensor dtype this package exchanges with onnxruntime. */
 export interface TensorDataTypeMap {
@@ -82,6 +85,8 @@ export interface LstmModelWeights {
   readonly targetMean: Float32Array;
   /** Training-set target standard deviations `[2]`, both > 0. */
   readonly targetStd: Float32Array;
+  /** Per-stream normalisation of the standardised features. Default NO_STREAM_NORM (kind 'none'). */
+  readonly streamNorm?: StreamNormConfig;
 }
 
 /** Layer sizes as stored in metadata `layer_sizes`: [In1, H1, H2, 2]. */
@@ -119,8 +124,10 @@ export interface ModelMetadataInput {
 
 /** Validated metadata read back from a model file. */
 export interface ModelMetadata {
-  /** `emostream.format_version`, always `"1"` for this reader. */
-  readonly formatVersion: string;
+  /** `emostream.format_version`: `"2"` (current) or `"1"` (no stream normaliser, unbounded outputs). */
+  readonly formatVersion: '1' | '2';
+  /** The stream normaliser (kind 'none' for format 1). */
+  readonly streamNorm: StreamNormConfig;
   readonly featureNames: readonly string[];
   readonly sampleRateHz: number;
   readonly layerSizes: LayerSizes;
@@ -143,11 +150,18 @@ export interface StreamFeatures {
   readonly features: Float32Array;
 }
 
-/** One stream's prediction for one step (de-standardised, nominally in [-1, 1], never clamped). */
+/** One stream's prediction for one step (de-standardised; within [−1, 1] for format-2 models). */
 export interface StreamPrediction {
   readonly streamId: string;
   readonly arousal: number;
   readonly valence: number;
+}
+
+/** A stream's packed model state: [h1 ‖ c1 ‖ h2 ‖ c2 ‖ norm mean ‖ norm variance ‖ norm count]. */
+export interface StreamStateSnapshot {
+  /** `layer_sizes` and stream-normaliser kind of the model that produced it, e.g. "260,150,10,2/mean-var". */
+  readonly layout: string;
+  readonly values: Float32Array;
 }
 
 /** Options of `loadModel`. */
@@ -176,6 +190,13 @@ export interface EmotionModel {
   has(streamId: string): boolean;
   /** Sets a stream's state back to zero (no-op for unknown ids). */
   reset(streamId: string): void;
+  /**
+   * A copy of a stream's whole state (LSTM and stream normaliser) after its last completed step, or undefined for
+   * unknown ids. Steps issued but not finished are not included: await them first.
+   */
+  snapshot(streamId: string): StreamStateSnapshot | undefined;
+  /** Sets a stream's state from a snapshot of the same model (EMO_ERR_MODEL if its layout does not match). */
+  restore(streamId: string, snapshot: StreamStateSnapshot): void;
   /** Frees a stream's state (no-op for unknown ids). */
   drop(streamId: string): void;
   /** Releases the native session and all stream states. */

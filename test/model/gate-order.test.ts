@@ -1,3 +1,4 @@
+import { NO_STREAM_NORM } from '../../src/model/stream-norm.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromOnnxGateOrder, permuteBlocks, toOnnxGateOrder } from '../../src/model/gate-order.ts';
@@ -42,14 +43,15 @@ test('ONNX-order reference matches the natural-order equations after toOnnxGateO
   const [n, h1, h2] = [12, 5, 3];
   const nat1 = naturalLayer(1, n, h1);
   const nat2 = naturalLayer(2, h1, h2);
-  const base = createTestModelWeights(3, [n, h1, h2, 2]);
+  const base = createTestModelWeights(3, [n, h1, h2, 2], NO_STREAM_NORM);
   const weights = { ...base, layer1: toOnnxGateOrder(nat1), layer2: toOnnxGateOrder(nat2) };
   const reference = createReferenceForward(weights);
   const state = reference.newState();
   const h1s = new Float64Array(h1), c1s = new Float64Array(h1), h2s = new Float64Array(h2), c2s = new Float64Array(h2);
   for (const x of featureSequence(4, 20, n)) {
     const [a, v] = reference.step(x, state);
-    const xs = Array.from(x, (value, k) => (value - base.featureMean[k]) / base.featureStd[k]);
+    // The standardisation is float32 arithmetic, as in the graph.
+    const xs = Array.from(x, (value, k) => Math.fround(Math.fround(value - base.featureMean[k]) / base.featureStd[k]));
     naturalStep(nat1, xs, h1s, c1s);
     naturalStep(nat2, h1s, h2s, c2s);
     const out = [0, 1].map((t) => {

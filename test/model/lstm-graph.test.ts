@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DEFAULT_STREAM_NORM } from '../../src/model/stream-norm.ts';
 import { buildLstmModel, writeLstmModel, lstmGraphNodes } from '../../src/model/lstm-graph.ts';
 import { encodeOnnxModel } from '../../src/model/onnx-writer.ts';
 import { readModelInfo } from '../../src/model/model-info.ts';
 import { createTestModelWeights, DEFAULT_TEST_LAYER_SIZES } from '../../src/model/test-model.ts';
 import { permuteBlocks } from '../../src/model/gate-order.ts';
 import type { LstmModelWeights, ModelMetadataInput } from '../../src/model/types.ts';
-import { expectError, featureSequence, maxDeviationFromReference } from './helpers.ts';
+import { expectError, featureSequence, compareWithReference } from './helpers.ts';
 
 const test = suite('model/lstm-graph');
 
@@ -29,23 +30,25 @@ function withMisorderedPeepholes(w: LstmModelWeights, layer: 'layer1' | 'layer2'
 test('onnxruntime equals the float64 reference within 1e-5 over 100 carried steps, batch 1 (paper sizes)', async () => {
   const weights = createTestModelWeights(11, DEFAULT_TEST_LAYER_SIZES);
   const bytes = writeLstmModel(weights, meta(260));
-  const worst = await maxDeviationFromReference(bytes, weights, [featureSequence(1, 100, 260)]);
+  const { worst, normMismatches } = await compareWithReference(bytes, weights, [featureSequence(1, 100, 260)]);
   assert.ok(worst < TOLERANCE, `max |onnx − reference| = ${worst}`);
+  assert.is(normMismatches, 0, 'the graph\'s stream-normaliser state equals stream-norm.ts to the bit');
 });
 
 test('onnxruntime equals the reference within 1e-5 over 100 steps, batch 64 with distinct inputs per stream', async () => {
   const weights = createTestModelWeights(12, SIZES);
   const bytes = writeLstmModel(weights, meta(260));
   const inputs = Array.from({ length: 64 }, (_, s) => featureSequence(100 + s, 100, 260));
-  const worst = await maxDeviationFromReference(bytes, weights, inputs);
+  const { worst, normMismatches } = await compareWithReference(bytes, weights, inputs);
   assert.ok(worst < TOLERANCE, `max |onnx − reference| = ${worst}`);
+  assert.is(normMismatches, 0, 'the graph\'s stream-normaliser state equals stream-norm.ts to the bit');
 });
 
 for (const layer of ['layer1', 'layer2'] as const) {
   test(`${layer} peepholes written in i,f,o order make the 1e-5 comparison fail`, async () => {
     const weights = createTestModelWeights(13, DEFAULT_TEST_LAYER_SIZES);
     const wrong = writeLstmModel(withMisorderedPeepholes(weights, layer), meta(260));
-    const worst = await maxDeviationFromReference(wrong, weights, [featureSequence(2, 100, 260)]);
+    const { worst } = await compareWithReference(wrong, weights, [featureSequence(2, 100, 260)]);
     // Correct files deviate ~1e-8 (first test); small U[-0.1, 0.1] peepholes still move the output > 1e-4.
     assert.ok(worst > TOLERANCE, `mis-ordered P deviates only ${worst}`);
   });
@@ -56,7 +59,7 @@ test('swapping the forget and output gate rows of W makes the comparison fail', 
   const h = weights.hidden1;
   const W = permuteBlocks(weights.layer1.W, h * weights.inputSize, [0, 2, 1, 3]);
   const wrong = writeLstmModel({ ...weights, layer1: { ...weights.layer1, W } }, meta(260));
-  const worst = await maxDeviationFromReference(wrong, weights, [featureSequence(3, 10, 260)]);
+  const { worst } = await compareWithReference(wrong, weights, [featureSequence(3, 10, 260)]);
   assert.ok(worst > 10 * TOLERANCE, `permuted W deviates only ${worst}`);
 });
 
@@ -70,8 +73,9 @@ test('a graph without the feature standardisation nodes makes the comparison fai
       t.name === 'feature_mean' ? { ...t, data: new Float32Array(20) } :
       t.name === 'feature_std' ? { ...t, data: new Float32Array(20).fill(1) } : t),
   };
-  const worst = await maxDeviationFromReference(encodeOnnxModel(stripped), weights, [featureSequence(4, 10, 20)]);
+  const { worst, normMismatches } = await compareWithReference(encodeOnnxModel(stripped), weights, [featureSequence(4, 10, 20)]);
   assert.ok(worst > 10 * TOLERANCE, `unstandardised graph deviates only ${worst}`);
+  assert.ok(normMismatches > 0, 'and the normaliser sees other inputs');
 });
 
 test('writer → reader returns the exact weights and the derived layer sizes', () => {
@@ -90,7 +94,7 @@ test('writer → reader returns the exact weights and the derived layer sizes', 
 });
 
 test('both LSTM nodes take the peephole input P in slot 7', () => {
-  const lstms = lstmGraphNodes([260, 150, 10, 2]).filter((n) => n.opType === 'LSTM');
+  const lstms = lstmGraphNodes({ sizes: [260, 150, 10, 2], streamNorm: DEFAULT_STREAM_NORM, format: '2' }).filter((n) => n.opType === 'LSTM');
   assert.is(lstms.length, 2);
   assert.equal(lstms.map((n) => n.inputs[7]), ['lstm1_P', 'lstm2_P']);
 });

@@ -26,8 +26,11 @@ const input: ModelMetadataInput = {
 
 test('every field survives writer → ONNX bytes → reader', () => {
   const weights = createTestModelWeights(41, [8, 5, 3, 2]);
-  const { metadata } = readModelInfo(writeLstmModel(weights, input));
-  assert.is(metadata.formatVersion, '1');
+  const streamNorm = { kind: 'mean-var', priorWeight: 12.5, maxWeight: Infinity, epsilon: 0.02 } as const;
+  const { metadata, weights: back } = readModelInfo(writeLstmModel({ ...weights, streamNorm }, input));
+  assert.is(metadata.formatVersion, '2');
+  assert.equal(metadata.streamNorm, streamNorm);
+  assert.equal(back.streamNorm, streamNorm);
   assert.equal(metadata.featureNames, names);
   assert.is(metadata.sampleRateHz, 16000);
   assert.equal(metadata.layerSizes, [8, 5, 3, 2]);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadModel } from '../../src/model/session.ts';
 import { createReferenceForward } from '../../src/model/reference-forward.ts';
 import { createTestModel, createTestModelWeights } from '../../src/model/test-model.ts';
+import { writeLstmModel } from '../../src/model/lstm-graph.ts';
 import type { StreamPrediction } from '../../src/model/types.ts';
 import { expectError, featureSequence } from './helpers.ts';
 
@@ -132,6 +133,46 @@ test('loads from a path; release frees the session and later steps fail with EMO
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('snapshot → restore under another id continues the stream exactly; a foreign snapshot is refused', async () => {
+  const model = await loadModel(bytes);
+  const x = featureSequence(9, 12, 260);
+  assert.is(model.snapshot('nobody'), undefined);
+  for (let t = 0; t < 6; t++) await model.step([{ streamId: 'a', features: x[t] }]);
+  const snap = model.snapshot('a')!;
+  assert.is(snap.layout, '260,40,6,2/mean-var');
+  assert.is(snap.values.length, 2 * 40 + 2 * 6 + 2 * 260 + 1);
+  assert.is(snap.values[snap.values.length - 1], 6, 'the normaliser has seen 6 windows');
+  model.restore('b', snap);
+  for (let t = 6; t < 12; t++) {
+    const out = await model.step([{ streamId: 'a', features: x[t] }, { streamId: 'b', features: x[t] }]);
+    assert.is(byId(out, 'a').arousal, byId(out, 'b').arousal, `step ${t}`);
+    assert.is(byId(out, 'a').valence, byId(out, 'b').valence, `step ${t}`);
+  }
+  await expectError(() => model.restore('c', { layout: '260,40,6,2/none', values: snap.values }), 'EMO_ERR_MODEL', /does not fit this model/);
+  const bad = snap.values.slice();
+  bad[3] = NaN;
+  await expectError(() => model.restore('c', { layout: snap.layout, values: bad }), 'EMO_ERR_MODEL', /not finite/);
+  assert.not.ok(model.has('c'));
+  await model.release();
+});
+
+test('outputs of a format-2 model are clipped to [−1, 1] where the unbounded network leaves it', async () => {
+  const w = { ...createTestModelWeights(4, [260, 8, 3, 2]), targetStd: Float32Array.of(40, 40) };
+  const model = await loadModel(writeLstmModel(w, { featureNames: Array.from({ length: 260 }, (_, k) => `f${k}`), domain: 'speech', trainingData: 'test', purpose: 'test-fixture' }));
+  const unbounded = createReferenceForward(w, { bounded: false });
+  const state = unbounded.newState();
+  let outside = 0;
+  for (const x of featureSequence(5, 20, 260)) {
+    const [p] = await model.step([{ streamId: 'x', features: x }]);
+    const [a, v] = unbounded.step(x, state);
+    if (Math.abs(a) > 1 || Math.abs(v) > 1) outside++;
+    assert.ok(Math.abs(p.arousal) <= 1 && Math.abs(p.valence) <= 1, `${p.arousal}, ${p.valence}`);
+    assert.ok(Math.abs(p.arousal - Math.max(-1, Math.min(1, a))) < 1e-4, `clip(${a}) vs ${p.arousal}`);
+  }
+  assert.ok(outside > 5, `the unbounded outputs leave [−1, 1] in ${outside} of 20 steps`);
+  await model.release();
 });
 
 test.run();

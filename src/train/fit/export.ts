@@ -21,6 +21,7 @@ export function toModelWeights(p: NetworkParameters, st: Standardisation): LstmM
     inputSize: l1.W.length / (4 * hidden1), hidden1, hidden2,
     layer1: l1, layer2: l2, Wout: p.output.W, bout: p.output.b,
     featureMean: st.featureMean, featureStd: st.featureStd, targetMean: st.targetMean, targetStd: st.targetStd,
+    streamNorm: st.streamNorm,
   };
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
 import type { NetworkParameters, OnnxLstmParameters } from './engine/index.ts';
 import type { Standardisation } from './standardise.ts';
+import { NO_STREAM_NORM, streamNormFromJson, streamNormToJson } from '../../model/stream-norm.ts';
 
 /** Format tag of run.json. */
 export const RUN_FORMAT = 'emostream-run@1';
@@ -63,12 +64,13 @@ export async function writeRunFolder(dir: string, c: RunContents): Promise<void>
     at += a.length;
   }
   await writeFile(join(dir, 'parameters.bin'), new Uint8Array(blob.buffer));
-  await writeFile(join(dir, 'run.json'), JSON.stringify({ ...c.record, arrays: index }, null, 1) + '\n');
+  const streamNorm = c.standardisation.streamNorm ? JSON.parse(streamNormToJson(c.standardisation.streamNorm)) : undefined;
+  await writeFile(join(dir, 'run.json'), JSON.stringify({ ...c.record, streamNorm, arrays: index }, null, 1) + '\n');
 }
 
 /** Reads a run folder written by `writeRunFolder`; throws EMO_ERR_MODEL when it is incomplete or foreign. */
 export async function readRunFolder(dir: string): Promise<RunContents> {
-  let json: RunRecord & { arrays: ArrayEntry[] };
+  let json: RunRecord & { arrays: ArrayEntry[]; streamNorm?: unknown };
   let bytes: Buffer;
   try {
     json = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
@@ -84,10 +86,11 @@ export async function readRunFolder(dir: string): Promise<RunContents> {
     return blob.slice(e.offset, e.offset + e.length);
   };
   const layer = (k: number): OnnxLstmParameters => ({ W: get(`layer${k}.W`), R: get(`layer${k}.R`), B: get(`layer${k}.B`), P: get(`layer${k}.P`) });
-  const { arrays: _arrays, ...record } = json;
+  const { arrays: _arrays, streamNorm: norm, ...record } = json;
+  const streamNorm = norm === undefined ? NO_STREAM_NORM : streamNormFromJson(JSON.stringify(norm));
   return {
     record,
     parameters: { layers: [layer(1), layer(2)], output: { W: get('output.W'), b: get('output.b') } },
-    standardisation: { featureMean: get('featureMean'), featureStd: get('featureStd'), targetMean: get('targetMean'), targetStd: get('targetStd') },
+    standardisation: { featureMean: get('featureMean'), featureStd: get('featureStd'), targetMean: get('targetMean'), targetStd: get('targetStd'), streamNorm },
   };
 }

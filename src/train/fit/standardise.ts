@@ -5,6 +5,7 @@
  * column maps to 0. The shipped model carries these four vectors.
  */
 import { EmostreamError } from '../../errors.ts';
+import { NO_STREAM_NORM, normaliseSequence, type StreamNormConfig } from '../../model/stream-norm.ts';
 import type { TrainingSequence } from './engine/index.ts';
 import { finiteRuns, type LabelledSequence } from '../data/sequences.ts';
 
@@ -15,6 +16,11 @@ export interface Standardisation {
   /** [arousal, valence]. */
   readonly targetMean: Float32Array;
   readonly targetStd: Float32Array;
+  /**
+   * The stream normaliser applied after the feature standardisation (src/model/stream-norm.ts; the exported
+   * model's graph computes the same). Default NO_STREAM_NORM.
+   */
+  readonly streamNorm?: StreamNormConfig;
 }
 
 const MIN_STD = 1e-8;
@@ -50,12 +56,12 @@ function columnStats(rows: readonly { data: Float32Array; count: number }[], dim
 }
 
 /** Mean and population SD of features and targets over `train` (see the module header). */
-export function fitStandardisation(train: readonly LabelledSequence[]): Standardisation {
+export function fitStandardisation(train: readonly LabelledSequence[], streamNorm: StreamNormConfig = NO_STREAM_NORM): Standardisation {
   if (train.length === 0) throw new EmostreamError('EMO_ERR_DATASET', 'standardisation needs at least one training sequence');
   const dims = train[0]!.features.length / train[0]!.T;
   const [featureMean, featureStd] = columnStats(train.map((s) => ({ data: s.features, count: s.T })), dims, false);
   const [targetMean, targetStd] = columnStats(train.map((s) => ({ data: s.targets, count: s.T })), 2, true);
-  return { featureMean, featureStd, targetMean, targetStd };
+  return { featureMean, featureStd, targetMean, targetStd, streamNorm };
 }
 
 /** (x − mean) / sd of row-major rows × mean.length values (a new array). */
@@ -64,6 +70,14 @@ export function standardiseRows(x: Float32Array, mean: Float32Array, sd: Float32
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean[i % d]!) / sd[i % d]!;
   return out;
+}
+
+/**
+ * The network inputs of a whole sequence: training standardisation, then the stream normaliser from the
+ * sequence's start (each sequence is one stream), exactly as the exported model computes them live.
+ */
+export function networkInputs(s: Pick<LabelledSequence, 'features' | 'T'>, st: Pick<Standardisation, 'featureMean' | 'featureStd' | 'streamNorm'>): Float32Array {
+  return normaliseSequence(s.features, s.T, st.featureMean, st.featureStd, st.streamNorm ?? NO_STREAM_NORM);
 }
 
 /** y · sd + mean of row-major rows (a new array): the inverse of `standardiseRows`. */
@@ -75,16 +89,18 @@ export function destandardiseRows(y: Float32Array, mean: Float32Array, sd: Float
 }
 
 /**
- * Standardised engine sequences of `seqs`: each sequence is cut at interior windows without a target
+ * Engine sequences of `seqs`: the network inputs of each whole sequence (`networkInputs`, so the stream
+ * normaliser runs over the sequence as it would live), then cut at interior windows without a target
  * (`finiteRuns`), since the engine's loss needs a finite target at every step.
  */
 export function trainingPieces(seqs: readonly LabelledSequence[], st: Standardisation): TrainingSequence[] {
   const out: TrainingSequence[] = [];
   for (const s of seqs) {
     const dims = s.features.length / s.T;
+    const inputs = networkInputs(s, st);
     for (const [a, b] of finiteRuns(s)) {
       out.push({
-        inputs: standardiseRows(s.features.subarray(a * dims, b * dims), st.featureMean, st.featureStd),
+        inputs: inputs.slice(a * dims, b * dims),
         targets: standardiseRows(s.targets.subarray(2 * a, 2 * b), st.targetMean, st.targetStd),
         length: b - a,
       });
@@ -93,7 +109,7 @@ export function trainingPieces(seqs: readonly LabelledSequence[], st: Standardis
   return out;
 }
 
-/** Standardised unlabelled sequences (features only) for the autoencoder. */
-export function unlabelledPieces(seqs: readonly Pick<LabelledSequence, 'features' | 'T'>[], st: Pick<Standardisation, 'featureMean' | 'featureStd'>): TrainingSequence[] {
-  return seqs.map((s) => ({ inputs: standardiseRows(s.features, st.featureMean, st.featureStd), length: s.T }));
+/** Unlabelled sequences (network inputs only, as `networkInputs`) for the autoencoder. */
+export function unlabelledPieces(seqs: readonly Pick<LabelledSequence, 'features' | 'T'>[], st: Pick<Standardisation, 'featureMean' | 'featureStd' | 'streamNorm'>): TrainingSequence[] {
+  return seqs.map((s) => ({ inputs: networkInputs(s, st), length: s.T }));
 }

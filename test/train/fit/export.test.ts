@@ -13,7 +13,8 @@ import { predictSequences as predictAll } from '../../../src/train/fit/predict.t
 
 const test = suite('export');
 const seqs = syntheticSequences(8, 30, 260, 11);
-const st = fitStandardisation(seqs.slice(0, 6));
+// A stream normaliser with a short prior, so it moves the inputs a lot within these 30 s sequences.
+const st = fitStandardisation(seqs.slice(0, 6), { kind: 'mean-var', priorWeight: 3, maxWeight: 20, epsilon: 0.01 });
 
 async function onnxTrack(bytes: Uint8Array, x: Float32Array, T: number): Promise<Float32Array> {
   const model = await loadModel(bytes);
@@ -30,7 +31,7 @@ async function onnxTrack(bytes: Uint8Array, x: Float32Array, T: number): Promise
   return out;
 }
 
-test('onnxruntime output (state carried) equals the trainer prediction, de-standardised, within 1e-5', async () => {
+test('onnxruntime output (LSTM and stream-normaliser state carried) equals the trainer prediction within 1e-5', async () => {
   const r = await fitRegressor(trainingPieces(seqs.slice(0, 6), st), trainingPieces(seqs.slice(6, 7), st), { hidden: [12, 4], learningRate: 0.2, maxEpochs: 8, seed: 1 });
   const bytes = exportOnnx(r.network.getParameters(), st, { domain: 'speech', trainingData: 'synthetic', metrics: { note: 'test' } });
   const target = seqs[7]!;
@@ -60,10 +61,12 @@ test('run folder round trip → exportRunFolder gives a model that loadModel acc
     const back = await readRunFolder(dir);
     assert.equal(Array.from(back.parameters.layers[1]!.R), Array.from(parameters.layers[1]!.R));
     assert.equal(Array.from(back.standardisation.featureStd), Array.from(st.featureStd));
+    assert.equal(back.standardisation.streamNorm, st.streamNorm);
     const size = await exportRunFolder(dir, join(dir, 'm.onnx'), 'speech');
     assert.ok(size > 1000);
     const model = await loadModel(join(dir, 'm.onnx'));
     assert.is(model.metadata.domain, 'speech');
+    assert.equal(model.metadata.streamNorm, st.streamNorm);
     assert.is(model.metadata.extra['emostream.trainer_config'], '{"a":1}');
     await model.release();
   } finally {
