@@ -18,8 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'emostream-extract-'));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    // A CLI run that does not end within 2 minutes is a failure (killed, reported with its signal), not a stuck suite.
+    execFile(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      const killed = err?.signal ? `\n[killed by ${err.signal}: emostream ${args.join(' ')}]` : '';
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr: stderr + killed });
     });
   });
 }
