@@ -14,3 +14,4 @@ export {
 export { createPcmParser, type PcmFormat, type PcmParser } from './pcm.ts';
 export { loadAudioFile, DEFAULT_LOAD_OPTIONS, type LoadAudioOptions, type LoadedAudio } from './load-file.ts';
 export { muLawEncode, muLawDecode, aLawEncode, aLawDecode, G711_FULL_SCALE } from './g711.ts';
+export * from './augment/index.ts';
