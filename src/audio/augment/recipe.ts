@@ -42,8 +42,9 @@ export interface TelephoneStep { readonly kind: 'telephone'; readonly codec: Tel
 export type AugmentStep = SpeedStep | ReverbStep | NoiseStep | BabbleStep | GainStep | TelephoneStep;
 /** A concrete recipe: steps applied in order. */
 export type AugmentRecipe = readonly AugmentStep[];
-/** The step kinds, in the order the trainer's drawn recipes apply them (room → background → level → line). */
+/** A step kind. */
 export type AugmentKind = AugmentStep['kind'];
+/** The step kinds, in the order the trainer's drawn recipes apply them (speed → room → background → level → line). */
 export const AUGMENT_KINDS: readonly AugmentKind[] = Object.freeze(['speed', 'reverb', 'noise', 'babble', 'gain', 'telephone']);
 
 /** Inclusive limits of concrete step parameters. */
