@@ -27,4 +27,4 @@ export {
   type AugmentedFeatures, type AugmentationInfo,
 } from './augment-labels.ts';
 export { createTalkerLoader, DEFAULT_TALKER_CACHE_SAMPLES, type TalkerLoader } from './augment-sources.ts';
-export { augmentAudio } from './augment-apply.ts';
+export { augmentAudio, type AugmentAudioOptions } from './augment-apply.ts';
