@@ -13,3 +13,5 @@ export {
 } from './resample.ts';
 export { createPcmParser, type PcmFormat, type PcmParser } from './pcm.ts';
 export { loadAudioFile, DEFAULT_LOAD_OPTIONS, type LoadAudioOptions, type LoadedAudio } from './load-file.ts';
+export { muLawEncode, muLawDecode, aLawEncode, aLawDecode, G711_FULL_SCALE } from './g711.ts';
+export * from './augment/index.ts';

@@ -3,6 +3,10 @@
  * each miss render the audio (render.ts) and run the extractor — in a worker_threads pool (one worker
  * per core by default, each importing the extractor module by path) or in-process when given a
  * function — then store the result. Sequences with a `features` CSV are read as they are.
+ * With `augmentation`, each sequence of an augmented domain (not CSV features) also gets `copies` augmented
+ * copies: per copy a concrete recipe is drawn (augment-config.ts), cached under the key of (audio, recipe,
+ * extractor), and on a miss the sequence is rendered once for all its jobs, babble talkers are decoded here,
+ * and the recipe is applied in the worker before extraction (in-process with a function extractor).
  * Progress goes to the caller's ProgressReporter.
  */
 import { availableParallelism } from 'node:os';
@@ -20,6 +24,10 @@ import {
 } from './feature-cache.ts';
 import type { ManifestSequence } from './manifest-types.ts';
 import { renderSequenceAudio, type DecodeFn } from './render.ts';
+import { applyRecipe, type AugmentRecipe, type BabbleStep } from '../../audio/augment/index.ts';
+import { babblePool, drawRecipe, type AugmentationConfig } from './augment-config.ts';
+import { augmentedId, type AugmentedFeatures } from './augment-labels.ts';
+import { createTalkerLoader } from './augment-sources.ts';
 
 /** An extractor named by module so workers can import it: `import(modulePath)[exportName]` is an `ExtractFn`. */
 export interface ExtractorModule {
@@ -42,20 +50,26 @@ export interface ExtractDatasetOptions {
   readonly workers?: number;
   /** Where progress goes. Default SILENT_PROGRESS. */
   readonly progress?: ProgressReporter;
+  /** Augmented copies to make (see the module header). Default none. */
+  readonly augmentation?: AugmentationConfig;
 }
 
-/** Result of `extractDataset`: features by sequence id, and how each was obtained. */
+/** Result of `extractDataset`: features by sequence id, and how each was obtained (counts include augmented copies). */
 export interface ExtractDatasetResult {
   readonly features: ReadonlyMap<string, PooledFeatures>;
+  /** Augmented copies by source sequence id, in copy order (empty without `augmentation`). */
+  readonly augmented: ReadonlyMap<string, readonly AugmentedFeatures[]>;
   readonly stats: { readonly cacheHits: number; readonly computed: number; readonly fromCsv: number };
 }
 
 /** Default cache folder. */
 export const DEFAULT_CACHE_DIR = '.cache/features';
 
-type Runner = { run(samples: Float32Array): Promise<PooledFeatures>; close(): Promise<void> };
+/** A concrete recipe and its babble talker signals, applied before extraction. */
+type AugmentJob = { readonly recipe: AugmentRecipe; readonly babble?: Float32Array[] };
+type Runner = { run(samples: Float32Array, augment?: AugmentJob): Promise<PooledFeatures>; close(): Promise<void> };
 
-/** Starts one extraction worker for `extractor`; `run` sends samples (transferred) and awaits windows. */
+/** Starts one extraction worker for `extractor`; `run` sends samples (and talkers; transferred) and awaits windows. */
 export function startExtractWorker(extractor: ExtractorModule): Runner {
   const entry = workerEntryUrl('../../workers/extract-worker', import.meta.url);
   const worker = startWorker(entry, { workerData: { ...extractor } });
@@ -75,11 +89,12 @@ export function startExtractWorker(extractor: ExtractorModule): Runner {
   worker.on('error', (e) => failAll(new EmostreamError('EMO_ERR_INTERNAL', `extraction worker crashed: ${e.message}`, { cause: e })));
   worker.on('exit', (code) => failAll(new EmostreamError('EMO_ERR_INTERNAL', `extraction worker exited (code ${code})`)));
   return {
-    run(samples) {
+    run(samples, augment) {
       return new Promise((resolve, reject) => {
         const id = job++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ job: id, samples }, [samples.buffer as ArrayBuffer]);
+        const transfer = [samples.buffer as ArrayBuffer, ...(augment?.babble ?? []).map((t) => t.buffer as ArrayBuffer)];
+        worker.postMessage({ job: id, samples, recipe: augment?.recipe, babble: augment?.babble }, transfer);
       });
     },
     async close() {
@@ -89,17 +104,22 @@ export function startExtractWorker(extractor: ExtractorModule): Runner {
 }
 
 function inProcess(fn: ExtractFn): Runner {
-  return { run: (samples) => fn(samples), close: async () => {} };
+  return {
+    run: async (samples, augment) => fn(augment ? await applyRecipe(samples, augment.recipe, { babble: augment.babble }) : samples),
+    close: async () => {},
+  };
 }
 
 /** Computes (or loads from cache) the pooled features of every sequence; see the module header. */
 export async function extractDataset(sequences: readonly ManifestSequence[], options: ExtractDatasetOptions): Promise<ExtractDatasetResult> {
-  const { decode, extractor, identity, cacheDir = DEFAULT_CACHE_DIR, progress = SILENT_PROGRESS } = options;
+  const { decode, extractor, identity, cacheDir = DEFAULT_CACHE_DIR, progress = SILENT_PROGRESS, augmentation } = options;
   const lanes = typeof extractor === 'function' ? 1 : (options.workers ?? availableParallelism());
   if (!Number.isInteger(lanes) || lanes < 1) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `workers must be a positive integer (got ${options.workers})`);
   const features = new Map<string, PooledFeatures>();
   let cacheHits = 0, computed = 0, fromCsv = 0;
-  const misses: { seq: ManifestSequence; key: string }[] = [];
+  const misses: { seq: ManifestSequence; key: string; copy?: number; recipe?: AugmentRecipe }[] = [];
+  const augmented = new Map<string, AugmentedFeatures[]>();
+  const pool = augmentation && augmentation.copies > 0 ? babblePool(sequences) : undefined;
   for (const seq of sequences) {
     if (seq.features !== undefined) {
       features.set(seq.id, await readFeatureCsv(seq.features));
@@ -112,29 +132,61 @@ export async function extractDataset(sequences: readonly ManifestSequence[], opt
       features.set(seq.id, hit);
       cacheHits++;
     } else misses.push({ seq, key });
+    if (!pool || !augmentation!.domains.includes(seq.domain)) continue;
+    const copies: AugmentedFeatures[] = [];
+    augmented.set(seq.id, copies);
+    for (let copy = 0; copy < augmentation!.copies; copy++) {
+      const recipe = drawRecipe(augmentation!, seq, copy, pool);
+      const k = await featureCacheKey(seq, identity, recipe);
+      const cached = await readCachedFeatures(cacheDir, k);
+      if (cached) {
+        copies.push({ copy, recipe, features: cached });
+        cacheHits++;
+      } else misses.push({ seq, key: k, copy, recipe });
+    }
   }
-  if (misses.length === 0) return { features, stats: { cacheHits, computed, fromCsv } };
+  if (misses.length === 0) return { features, augmented, stats: { cacheHits, computed, fromCsv } };
   const bar = progress.start(`features (${lanes} worker${lanes > 1 ? 's' : ''})`, misses.length);
   const runners = Array.from({ length: Math.min(lanes, misses.length) }, () =>
     typeof extractor === 'function' ? inProcess(extractor) : startExtractWorker(extractor),
   );
   const queue = misses.slice();
+  // One render per sequence, shared by its jobs: every job but the last to resume takes a copy.
+  const users = new Map<string, number>();
+  for (const m of misses) users.set(m.seq.id, (users.get(m.seq.id) ?? 0) + 1);
+  const renders = new Map<string, Promise<Float32Array>>();
+  const audioFor = async (seq: ManifestSequence): Promise<Float32Array> => {
+    let p = renders.get(seq.id);
+    if (!p) renders.set(seq.id, (p = renderSequenceAudio(seq, decode)));
+    const x = await p;
+    const left = users.get(seq.id)! - 1;
+    users.set(seq.id, left);
+    if (left > 0) return x.slice();
+    renders.delete(seq.id);
+    return x;
+  };
+  const talkers = createTalkerLoader(decode);
   try {
     await Promise.all(
       runners.map(async (runner) => {
         for (let item = queue.shift(); item; item = queue.shift()) {
-          const samples = await renderSequenceAudio(item.seq, decode);
-          const f = await runner.run(samples);
-          await writeCachedFeatures(cacheDir, item.key, item.seq, identity, f);
-          features.set(item.seq.id, f);
+          const samples = await audioFor(item.seq);
+          const babbleStep = item.recipe?.find((s): s is BabbleStep => s.kind === 'babble');
+          const augment = item.recipe && { recipe: item.recipe, babble: babbleStep && (await talkers(babbleStep)) };
+          const f = await runner.run(samples, augment);
+          const id = item.copy === undefined ? item.seq.id : augmentedId(item.seq.id, item.copy);
+          await writeCachedFeatures(cacheDir, item.key, { id }, identity, f);
+          if (item.copy === undefined) features.set(item.seq.id, f);
+          else augmented.get(item.seq.id)!.push({ copy: item.copy, recipe: item.recipe!, features: f });
           computed++;
-          bar.tick(1, item.seq.id);
+          bar.tick(1, id);
         }
       }),
     );
   } finally {
     await Promise.all(runners.map((r) => r.close()));
   }
+  for (const copies of augmented.values()) copies.sort((a, b) => a.copy - b.copy);
   bar.done(`${computed} computed, ${cacheHits} cached`);
-  return { features, stats: { cacheHits, computed, fromCsv } };
+  return { features, augmented, stats: { cacheHits, computed, fromCsv } };
 }

@@ -3,6 +3,9 @@
  * sha256(JSON of: render rules version, extractor id + params, feature width, and the sequence's audio
  * recipe with the sha256 of every audio file's bytes). Same audio + same extractor → same file; any
  * change of audio bytes, gaps, noise, extractor version or params → a new key.
+ * An augmented copy adds `augment: { version: AUGMENT_VERSION, recipe }` to the hashed JSON, the recipe's
+ * babble talker files replaced by their sha256 (so a changed recipe, talker file or transform version → a
+ * new key; the clean key is unchanged by the augmentation code).
  *
  * File layout: 'EMOF' magic, uint32 LE header length L, L bytes of UTF-8 JSON header (space-padded so
  * the data starts at a multiple of 4), then count × dims float32 little-endian values (row-major).
@@ -14,6 +17,7 @@ import { join } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
 import { POOLED_FEATURE_COUNT, type ManifestSequence } from './manifest-types.ts';
 import { RENDER_VERSION } from './render.ts';
+import { AUGMENT_VERSION, type AugmentRecipe } from '../../audio/augment/index.ts';
 
 /** Pooled features of one sequence: row-major count × dims. */
 export interface PooledFeatures {
@@ -78,15 +82,26 @@ function stable(v: unknown): unknown {
   return v;
 }
 
-/** Cache key of a sequence's features under an extractor (sha256 hex; see the module header). */
-export async function featureCacheKey(seq: ManifestSequence, identity: ExtractorIdentity): Promise<string> {
+/** The recipe as hashed in a cache key: babble talker files → their sha256. */
+async function recipeForKey(recipe: AugmentRecipe): Promise<unknown> {
+  return Promise.all(recipe.map(async (s) => (s.kind === 'babble'
+    ? { ...s, talkers: await Promise.all(s.talkers.map((files) => Promise.all(files.map(fileSha256)))) }
+    : s)));
+}
+
+/**
+ * Cache key of a sequence's features under an extractor (sha256 hex; see the module header); with
+ * `augmentation`, of the augmented copy made by that concrete recipe.
+ */
+export async function featureCacheKey(seq: ManifestSequence, identity: ExtractorIdentity, augmentation?: AugmentRecipe): Promise<string> {
   let source: unknown;
   if (seq.audio !== undefined) source = { audio: await fileSha256(seq.audio) };
   else if (seq.parts !== undefined) {
     const parts = await Promise.all(seq.parts.map(async (p) => ({ sha: await fileSha256(p.audio), gap: p.gapBeforeS ?? 0, dur: p.durationS ?? null })));
     source = { parts, noiseDb: seq.gapNoiseDb, noiseSeed: seq.gapNoiseSeed };
   } else throw new EmostreamError('EMO_ERR_DATASET', `sequence ${seq.id}: no audio to cache features for`);
-  const recipe = { render: RENDER_VERSION, extractor: identity.id, params: identity.params ?? {}, dims: identity.dims ?? POOLED_FEATURE_COUNT, source };
+  const augment = augmentation === undefined ? undefined : { version: AUGMENT_VERSION, recipe: await recipeForKey(augmentation) };
+  const recipe = { render: RENDER_VERSION, extractor: identity.id, params: identity.params ?? {}, dims: identity.dims ?? POOLED_FEATURE_COUNT, source, ...(augment && { augment }) };
   return createHash('sha256').update(JSON.stringify(stable(recipe))).digest('hex');
 }
 

@@ -18,3 +18,13 @@ export { extractDataset, startExtractWorker, DEFAULT_CACHE_DIR, type ExtractorMo
 export { buildCorpusManifest, writeManifest, CORPUS_BUILDERS, type CorpusName } from './builders/index.ts';
 export { buildEmoMusicManifest, buildPmemoManifest, type EmoMusicOptions } from './builders/music.ts';
 export { buildRavdessManifest, buildEmoDbManifest, DEFAULT_GAP_NOISE_DB, type SpeechBuildOptions } from './builders/speech.ts';
+export {
+  parseAugmentationConfig, drawRecipe, babblePool, drawSeed, DEFAULT_AUGMENTATION,
+  type AugmentationConfig, type AugmentTransforms, type BabblePool, type Range,
+} from './augment-config.ts';
+export {
+  labelAugmentedCopy, augmentedSecondTargets, speedScaledSeconds, recipeSpeedFactor, augmentedId, isAugmented,
+  type AugmentedFeatures, type AugmentationInfo,
+} from './augment-labels.ts';
+export { createTalkerLoader, DEFAULT_TALKER_CACHE_SAMPLES, type TalkerLoader } from './augment-sources.ts';
+export { augmentAudio, type AugmentAudioOptions } from './augment-apply.ts';

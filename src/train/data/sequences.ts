@@ -4,6 +4,8 @@
  * (`alignSequenceTargets`) → `{ id, group, domain, features (T × 260), targets (T × 2), T }`.
  * Targets keep NaN at interior windows without a target (the features stay contiguous for prediction);
  * `trainingPieces` cuts a sequence at such gaps for the engine, whose loss needs a finite target at every step.
+ * With `augmentation`, the augmented copies follow the clean sequences as extra LabelledSequences (same group,
+ * domain and targets on the copy's timeline, `augmentation` set; augment-labels.ts): use them for training only.
  */
 import { resolve } from 'node:path';
 import { loadAudioFile } from '../../audio/index.ts';
@@ -24,6 +26,8 @@ import {
 } from './index.ts';
 import type { ProgressReporter } from '../progress.ts';
 import { POOLED_EXTRACTOR_MODULE, POOLED_FEATURES_IDENTITY } from './pooled-features.ts';
+import type { AugmentationConfig } from './augment-config.ts';
+import { labelAugmentedCopy, type AugmentationInfo } from './augment-labels.ts';
 
 /** One labelled sequence (song, recording or joined speaker). */
 export interface LabelledSequence {
@@ -36,6 +40,8 @@ export interface LabelledSequence {
   readonly targets: Float32Array;
   /** Number of windows (1 Hz steps). */
   readonly T: number;
+  /** Set on augmented copies only (id `<source>~aug<copy>`): training data, never validation or test. */
+  readonly augmentation?: AugmentationInfo;
 }
 
 /** Where a corpus comes from: a manifest file path, or a built-in corpus and its data folder. */
@@ -53,6 +59,8 @@ export interface LoadCorpusOptions {
   readonly extractor?: ExtractorModule | ExtractFn;
   /** Cache identity of `extractor` (required with it). Default POOLED_FEATURES_IDENTITY. */
   readonly identity?: ExtractorIdentity;
+  /** Augmented training copies (augment-config.ts). Default none. */
+  readonly augmentation?: AugmentationConfig;
 }
 
 /** A loaded corpus: the manifest, its labelled sequences and alignment totals. */
@@ -81,8 +89,9 @@ export async function decode16k(path: string): Promise<Float32Array> {
 export async function labelManifest(manifest: ResolvedManifest, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
   const extractor = options.extractor ?? POOLED_EXTRACTOR_MODULE;
   const identity = options.identity ?? POOLED_FEATURES_IDENTITY;
-  const { features } = await extractDataset(manifest.sequences, {
+  const { features, augmented } = await extractDataset(manifest.sequences, {
     decode: decode16k, extractor, identity, cacheDir: options.cacheDir, workers: options.workers, progress: options.progress,
+    augmentation: options.augmentation,
   });
   const out: LabelledSequence[] = [];
   const aligned = [];
@@ -103,6 +112,12 @@ export async function labelManifest(manifest: ResolvedManifest, options: LoadCor
     });
   }
   if (out.length === 0) throw new EmostreamError('EMO_ERR_DATASET', `${manifest.name}: no sequence has a target that a window reaches`);
+  for (const seq of manifest.sequences) {
+    for (const copy of augmented.get(seq.id) ?? []) {
+      const labelled = await labelAugmentedCopy(seq, manifest, copy);
+      if (labelled) out.push(labelled);
+    }
+  }
   return { manifest, sequences: out, alignment: summariseAlignment(aligned) };
 }
 

@@ -6,6 +6,7 @@
 import { CONDITIONS, type Condition } from './results.ts';
 import { asObject, configFail, corpusSource, int, list, num, onlyKeys } from './config-check.ts';
 import type { CorpusSource } from '../data/sequences.ts';
+import { parseAugmentationConfig, type AugmentationConfig } from '../data/augment-config.ts';
 
 /** Hyper-parameter grids, searched in this order (method.md): layer1 → layer2 → learningRate → noiseSigma. */
 export interface PlanGrids {
@@ -63,11 +64,13 @@ export interface Plan {
   /** Worker threads (0 = this thread). Default: one per core. */
   readonly workers?: number;
   readonly dae: PlanDae;
+  /** Augmented copies of the training sequences (docs/trainer.md "Augmentation"). Default none. */
+  readonly augmentation?: AugmentationConfig;
   readonly out: string;
 }
 
 const W = 'plan';
-const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels'];
+const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels', 'augmentation'];
 
 /** Validates a plan JSON; with `quick`, its `quick` object's fields replace the top-level ones first. */
 export function parsePlan(json: unknown, quick = false): Plan {
@@ -135,6 +138,7 @@ export function parsePlan(json: unknown, quick = false): Plan {
       patience: int(W, 'dae.patience', d['patience'], 1, 1e6, 20),
       extraPool: d['extraPool'] === undefined ? [] : list(W, 'dae.extraPool', d['extraPool'], (x, p) => corpusSource(W, p, x)),
     },
+    augmentation: o['augmentation'] === undefined ? undefined : parseAugmentationConfig(o['augmentation'], W, 'augmentation'),
     out: o['out'] as string,
   };
 }
