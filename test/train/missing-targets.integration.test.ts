@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
 import { createRng } from '../../src/train/fit/engine/rng.ts';
+import { quietly } from './quiet-cli.ts';
 
 const test = suite('train/missing targets end to end');
 let dir = '';
@@ -50,19 +50,6 @@ test.before(async () => {
 test.after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function quietly(argv: string[]): Promise<{ code: number; text: string }> {
-  const write = process.stdout.write.bind(process.stdout), ewrite = process.stderr.write.bind(process.stderr);
-  let text = '';
-  process.stdout.write = ((c: string) => ((text += c), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => ((text += c), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), text };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = ewrite;
-  }
-}
 
 test('experiment: finite losses with masked valence; S2S valence from the labelled sequences, S2M valence "—"', async () => {
   const plan = {

@@ -1,59 +1,14 @@
 // Missing targets in the data layer: a categoryMap dimension that is `null` (BAVED's valence) is
-// validated, aligned to NaN in that dimension only, and keeps the window in the training pieces.
+// aligned to NaN in that dimension only, and keeps the window in the training pieces (validation of
+// such maps: manifest.test.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { alignToWindows, segmentsToOneHz } from '../../../src/train/data/align.ts';
-import { scaledPoint } from '../../../src/train/data/categories.ts';
-import { validateManifest } from '../../../src/train/data/manifest.ts';
 import { finiteRuns, targetedSteps } from '../../../src/train/data/sequences.ts';
 
 const test = suite('train/data/missing-targets');
 
 const map = { high: { arousal: 0.6, valence: null }, low: { arousal: -0.7, valence: null }, anger: { arousal: 0.73, valence: -0.67 }, neutral: { arousal: -0.63, valence: -0.06 } };
-
-const manifest = (over: Record<string, unknown> = {}, seq: Record<string, unknown> = {}) => ({
-  version: 1, name: 'levels', categoryMap: map,
-  sequences: [{
-    id: 's1', domain: 'speech', group: 'speaker:1', gapNoiseDb: -90, gapNoiseSeed: 1,
-    parts: [{ audio: 'a.wav', gapBeforeS: 0.5, durationS: 2 }],
-    targets: { segments: [{ start: 0.5, end: 2.5, category: 'high' }] }, ...seq,
-  }],
-  ...over,
-});
-
-function datasetError(json: unknown, pattern: RegExp): void {
-  try {
-    validateManifest(json);
-    assert.unreachable('should have thrown');
-  } catch (e) {
-    assert.is((e as { code?: string }).code, 'EMO_ERR_DATASET', String(e));
-    assert.match((e as Error).message, pattern);
-  }
-}
-
-test('categoryMap: null marks a dimension as not labelled; both null, a missing key or a non-number is rejected by path', () => {
-  const m = validateManifest(manifest());
-  assert.equal(m.categoryMap!['high'], { arousal: 0.6, valence: null });
-  datasetError(manifest({ categoryMap: { ...map, none: { arousal: null, valence: null } } }), /categoryMap\.none: arousal and valence cannot both be null/);
-  datasetError(manifest({ categoryMap: { ...map, x: { arousal: 0.2 } } }), /categoryMap\.x\.valence: must be a number in \[-1, 1\]/);
-  datasetError(manifest({ categoryMap: { ...map, x: { arousal: 0.2, valence: 'none' } } }), /categoryMap\.x\.valence/);
-});
-
-test('intensity < 1 needs the neutral point to have every dimension its category labels', () => {
-  const scaled = { targets: { segments: [{ start: 0.5, end: 2.5, category: 'anger', intensity: 0.5 }] } };
-  assert.ok(validateManifest(manifest({ neutralCategory: 'neutral' }, scaled)));
-  const blindNeutral = { ...map, neutral: { arousal: -0.63, valence: null } };
-  datasetError(manifest({ categoryMap: blindNeutral, neutralCategory: 'neutral' }, scaled), /sequences\[0\]\.targets\.segments\[0\]\.intensity: .*valence is null/);
-  // A level category (valence null) scales its arousal only; valence stays missing.
-  assert.equal(scaledPoint(map.high, map.neutral, 0.5), { arousal: (0.6 - 0.63) / 2, valence: null });
-  assert.throws(() => scaledPoint(map.anger, blindNeutral.neutral, 0.5), /neutral point has no valence/);
-});
-
-test('gapNoiseDb: a dBFS level or "silence"; anything else is rejected naming the field', () => {
-  assert.is(validateManifest(manifest({}, { gapNoiseDb: 'silence' })).sequences[0]!.gapNoiseDb, 'silence');
-  datasetError(manifest({}, { gapNoiseDb: 'quiet' }), /sequences\[0\]\.gapNoiseDb: must be a number in \[-200, 0\] \(dBFS of the gap noise\) or "silence"/);
-  datasetError(manifest({}, { gapNoiseDb: 3 }), /sequences\[0\]\.gapNoiseDb/);
-});
 
 test('segments → 1 Hz per dimension: valence NaN where only null-valence categories cover the second', () => {
   const segs = [
