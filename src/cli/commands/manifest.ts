@@ -9,6 +9,7 @@ import { EmostreamError } from '../../errors.ts';
 import { buildCorpusManifest, CORPUS_BUILDERS, writeManifest, type CorpusBuildOptions } from '../../train/data/builders/index.ts';
 import { parseCommandArgs } from '../args.ts';
 
+/** Help text of `emostream manifest`. */
 export const MANIFEST_HELP = `Usage: emostream manifest <corpus> <data-dir> --out <manifest.json> [--by speaker|emotion] [--pause noise|silence]
 
 Builds the dataset manifest of a built-in corpus from its folder (the layout of the project's shared data):
@@ -39,6 +40,7 @@ function choice<T extends string>(flag: string, value: unknown, allowed: readonl
   return value as T;
 }
 
+/** Runs `emostream manifest` (usage errors: EMO_ERR_USAGE; bad data: EMO_ERR_DATASET; bad builder options: EMO_ERR_BAD_CONFIG). */
 export async function runManifest(argv: readonly string[]): Promise<void> {
   const spec = { out: { type: 'string' }, by: { type: 'string' }, pause: { type: 'string' } } as const;
   const { values, positionals } = parseCommandArgs(argv, spec, 'manifest');
