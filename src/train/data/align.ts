@@ -9,11 +9,13 @@
  * its first 1 Hz target at T = 16 from 15.5 and 16.0; the lone 15.0 sample is not used).
  *
  * Piecewise-constant segments: the target of second T is the overlap-weighted mean of the segment
- * points over (T − 1, T]; seconds covered less than `minCoverageS` by segments get no target.
+ * points over (T − 1, T]; seconds covered less than `minCoverageS` by segments get no target. This is
+ * done per dimension: a category whose point has `null` for a dimension (not labelled) does not count
+ * towards that dimension, so a second can have an arousal target and NaN valence (missing target).
  */
 import { EmostreamError } from '../../errors.ts';
 import { scaledPoint } from './categories.ts';
-import type { AffectPoint, TargetSegment } from './manifest-types.ts';
+import type { CategoryPoint, TargetSegment } from './manifest-types.ts';
 
 /** Raw time-stamped continuous targets (seconds, ascending). */
 export interface TimedTargets {
@@ -22,7 +24,7 @@ export interface TimedTargets {
   readonly valence: ArrayLike<number>;
 }
 
-/** One target per integer second `secondS[i]` (ascending). */
+/** One target per integer second `secondS[i]` (ascending); NaN in a dimension that is not labelled there. */
 export interface SecondTargets {
   readonly secondS: Int32Array;
   readonly arousal: Float32Array;
@@ -48,10 +50,13 @@ export interface AlignedTargets {
   readonly firstWindow: number;
   /** Number of kept windows (first to last window with a target). */
   readonly count: number;
-  /** Targets per kept window; NaN where `mask` is 0. */
+  /** Targets per kept window; NaN where `mask` is 0, and in a dimension that is not labelled at that window. */
   readonly arousal: Float32Array;
   readonly valence: Float32Array;
-  /** 1 where the window has a target. Interior 0s stay in the sequence (the LSTM needs contiguous time). */
+  /**
+   * 1 where the window has a target in at least one dimension. Interior 0s stay in the sequence (the
+   * LSTM needs contiguous time).
+   */
   readonly mask: Uint8Array;
   /** Windows without a target: cut before / after the kept range, and masked inside it. */
   readonly dropped: { readonly leading: number; readonly trailing: number; readonly interior: number };
@@ -95,11 +100,11 @@ export function toOneHz(t: TimedTargets): SecondTargets {
   return { secondS: Int32Array.from(secs), arousal: Float32Array.from(a), valence: Float32Array.from(v) };
 }
 
-/** 1 Hz targets of piecewise-constant segments: overlap-weighted mean over (T − 1, T], coverage ≥ minCoverageS. */
+/** 1 Hz targets of piecewise-constant segments: per dimension, overlap-weighted mean over (T − 1, T] of the segments labelling it, coverage ≥ minCoverageS. */
 export function segmentsToOneHz(
   segments: readonly TargetSegment[],
-  categoryMap: Readonly<Record<string, AffectPoint>>,
-  neutral?: AffectPoint,
+  categoryMap: Readonly<Record<string, CategoryPoint>>,
+  neutral?: CategoryPoint,
   minCoverageS = 0.5,
 ): SecondTargets {
   if (segments.length === 0) bad('targets: no segments');
@@ -112,21 +117,22 @@ export function segmentsToOneHz(
   const first = Math.floor(segments[0]!.start) + 1;
   const last = Math.ceil(segments[segments.length - 1]!.end);
   const secs: number[] = [], a: number[] = [], v: number[] = [];
+  const enough = (cover: number): boolean => cover >= minCoverageS - 1e-9;
   let j = 0;
   for (let T = first; T <= last; T++) {
     while (j < segments.length && segments[j]!.end <= T - 1) j++;
-    let cover = 0, sa = 0, sv = 0;
+    let coverA = 0, coverV = 0, sa = 0, sv = 0;
     for (let k = j; k < segments.length && segments[k]!.start < T; k++) {
       const o = Math.min(T, segments[k]!.end) - Math.max(T - 1, segments[k]!.start);
       if (o <= 0) continue;
-      cover += o;
-      sa += o * points[k]!.arousal;
-      sv += o * points[k]!.valence;
+      const p = points[k]!;
+      if (p.arousal !== null) (coverA += o), (sa += o * p.arousal);
+      if (p.valence !== null) (coverV += o), (sv += o * p.valence);
     }
-    if (cover >= minCoverageS - 1e-9) {
+    if (enough(coverA) || enough(coverV)) {
       secs.push(T);
-      a.push(sa / cover);
-      v.push(sv / cover);
+      a.push(enough(coverA) ? sa / coverA : NaN);
+      v.push(enough(coverV) ? sv / coverV : NaN);
     }
   }
   return { secondS: Int32Array.from(secs), arousal: Float32Array.from(a), valence: Float32Array.from(v) };

@@ -3,7 +3,8 @@
  * (Mohammad 2018, ACL): lexicon ratings v, a ∈ [0, 1] of the emotion names, mapped to [-1, 1] by 2x − 1.
  * Intensity scaling: point = neutral + intensity · (category − neutral), intensity ∈ [0, 1].
  */
-import type { AffectPoint } from './manifest-types.ts';
+import { EmostreamError } from '../../errors.ts';
+import type { AffectPoint, CategoryPoint } from './manifest-types.ts';
 
 /** Raw NRC VAD ratings in [0, 1] of the category names (../shared/data/README.md). */
 export const NRC_RAW: Readonly<Record<string, { readonly valence: number; readonly arousal: number }>> = Object.freeze({
@@ -31,13 +32,20 @@ export const NRC_CATEGORY_MAP: Readonly<Record<string, AffectPoint>> = Object.fr
   ),
 );
 
-/** Point of `category` at `intensity` ∈ [0, 1] of the way from `neutral` (linear interpolation). */
-export function scaledPoint(point: AffectPoint, neutral: AffectPoint | undefined, intensity = 1): AffectPoint {
+/**
+ * Point of a category at `intensity` ∈ [0, 1] of the way from `neutral` (linear interpolation, per
+ * dimension). A dimension the category leaves `null` (not labelled) stays `null`; scaling a labelled
+ * dimension from a neutral point whose dimension is `null` throws EMO_ERR_DATASET.
+ */
+export function scaledPoint(point: CategoryPoint, neutral: CategoryPoint | undefined, intensity = 1): CategoryPoint {
   if (intensity === 1 || neutral === undefined) return point;
-  return {
-    arousal: neutral.arousal + intensity * (point.arousal - neutral.arousal),
-    valence: neutral.valence + intensity * (point.valence - neutral.valence),
+  const dim = (k: 'arousal' | 'valence'): number | null => {
+    const p = point[k], n = neutral[k];
+    if (p === null) return null;
+    if (n === null) throw new EmostreamError('EMO_ERR_DATASET', `targets: cannot scale ${k} by intensity ${intensity}: the neutral point has no ${k}`);
+    return n + intensity * (p - n);
   };
+  return { arousal: dim('arousal'), valence: dim('valence') };
 }
 
 /**

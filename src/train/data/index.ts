@@ -15,8 +15,9 @@ export {
   type PooledFeatures, type ExtractFn, type ExtractorIdentity, type CacheHeader,
 } from './feature-cache.ts';
 export { extractDataset, startExtractWorker, DEFAULT_CACHE_DIR, type ExtractorModule, type ExtractDatasetOptions, type ExtractDatasetResult } from './extract-dataset.ts';
-export { buildCorpusManifest, writeManifest, CORPUS_BUILDERS, type CorpusName } from './builders/index.ts';
+export { buildCorpusManifest, writeManifest, CORPUS_BUILDERS, type CorpusName, type CorpusBuildOptions } from './builders/index.ts';
 export { buildEmoMusicManifest, buildPmemoManifest, type EmoMusicOptions } from './builders/music.ts';
+export { buildMusic4qManifest, MUSIC4Q_QUADRANT_POINTS, type Quadrant } from './builders/music4q.ts';
 export { buildRavdessManifest, buildEmoDbManifest, DEFAULT_GAP_NOISE_DB, type SpeechBuildOptions } from './builders/speech.ts';
 export {
   parseAugmentationConfig, drawRecipe, babblePool, drawSeed, DEFAULT_AUGMENTATION,
@@ -28,3 +29,6 @@ export {
 } from './augment-labels.ts';
 export { createTalkerLoader, DEFAULT_TALKER_CACHE_SAMPLES, type TalkerLoader } from './augment-sources.ts';
 export { augmentAudio, type AugmentAudioOptions } from './augment-apply.ts';
+export { buildNemoManifest, buildAsedManifest, buildBavedManifest, BAVED_LEVEL_POINTS, BAVED_HIGH_AROUSAL_CATEGORIES } from './builders/labelled-speech.ts';
+export { DEFAULT_SPEECH_BUILD_OPTIONS, type SpeakerStreamOptions, type StreamGrouping, type PauseKind } from './builders/speakers.ts';
+export { readAudioDuration, parseOpusHead, opusDuration, type AudioDurationInfo } from './builders/audio-info.ts';

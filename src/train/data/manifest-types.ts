@@ -26,6 +26,26 @@ export interface AffectPoint {
   readonly valence: number;
 }
 
+/** The two target dimensions, in the order of the trainer's target columns. */
+export type AffectDimension = 'arousal' | 'valence';
+
+/**
+ * A category's point in a `categoryMap`: each dimension in [-1, 1], or `null` when the category says
+ * nothing about it (e.g. BAVED's arousal levels have no valence). A `null` dimension is a **missing
+ * target**: aligned windows get NaN there, the training loss and the metrics skip it. At least one
+ * dimension must be a number.
+ */
+export interface CategoryPoint {
+  readonly arousal: number | null;
+  readonly valence: number | null;
+}
+
+/**
+ * What fills the gaps (and the padding) of a joined sequence: white Gaussian noise of this RMS level in
+ * dBFS (a number in [-200, 0]), or `"silence"` for digital silence (exact zeros).
+ */
+export type GapNoiseLevel = number | 'silence';
+
 /** One audio segment of a concatenated sequence. */
 export interface SequencePart {
   /** Audio file (any format the decoder reads), relative to `baseDir` or absolute. */
@@ -80,9 +100,9 @@ export interface ManifestSequence {
   readonly audio?: string;
   /** Several audio files concatenated with noise gaps (see `renderSequenceAudio`). */
   readonly parts?: readonly SequencePart[];
-  /** RMS level of the gap noise in dBFS (white Gaussian noise). Required with `parts`. */
-  readonly gapNoiseDb?: number;
-  /** Integer seed of the gap noise generator. Required with `parts`. */
+  /** Gap filler: RMS level of white Gaussian noise in dBFS, or `"silence"` (exact zeros). Required with `parts`. */
+  readonly gapNoiseDb?: GapNoiseLevel;
+  /** Integer seed of the gap noise generator. Required with `parts` (unused with `"silence"`). */
   readonly gapNoiseSeed?: number;
   /** CSV of pooled features: one row per window w (260 values, or 261 with a leading end time w+2). */
   readonly features?: string;
@@ -98,8 +118,8 @@ export interface Manifest {
   readonly description?: string;
   /** Folder that relative paths resolve against; relative to the manifest file. Default '.'. */
   readonly baseDir?: string;
-  /** Category → circumplex point. Required when any sequence has segment targets. */
-  readonly categoryMap?: Readonly<Record<string, AffectPoint>>;
+  /** Category → circumplex point (`null` = dimension not labelled). Required when any sequence has segment targets. */
+  readonly categoryMap?: Readonly<Record<string, CategoryPoint>>;
   /** Category used as the neutral point for `intensity` < 1. Required when any intensity < 1. */
   readonly neutralCategory?: string;
   readonly sequences: readonly ManifestSequence[];

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
 import {
   MANIFEST_VERSION,
-  type AffectPoint,
+  type CategoryPoint,
   type Manifest,
   type ManifestSequence,
   type ResolvedManifest,
@@ -47,10 +47,34 @@ function onlyKeys(o: Json, allowed: readonly string[], where: string): void {
   for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(`${where}.${k}`, `unknown field (allowed: ${allowed.join(', ')})`);
 }
 
-function parsePoint(v: unknown, where: string): AffectPoint {
+/** A category point: each dimension a number in [-1, 1] or explicitly `null` (not labelled); not both null. */
+function parsePoint(v: unknown, where: string): CategoryPoint {
   if (!isObject(v)) fail(where, 'must be an object { arousal, valence }');
   onlyKeys(v, ['arousal', 'valence'], where);
-  return { arousal: num(v, 'arousal', where, -1, 1)!, valence: num(v, 'valence', where, -1, 1)! };
+  const dim = (k: 'arousal' | 'valence'): number | null => (v[k] === null ? null : num(v, k, where, -1, 1)!);
+  const point = { arousal: dim('arousal'), valence: dim('valence') };
+  if (point.arousal === null && point.valence === null) fail(where, 'arousal and valence cannot both be null (a category must label at least one dimension)');
+  return point;
+}
+
+/** Checks that the neutral point has every dimension a scaled segment's category labels (the interpolation origin). */
+function checkScaledDimensions(m: Pick<Manifest, 'categoryMap' | 'neutralCategory'>, seg: TargetSegment, where: string): void {
+  const neutral = m.categoryMap![m.neutralCategory!]!, point = m.categoryMap![seg.category]!;
+  for (const k of ['arousal', 'valence'] as const) {
+    if (point[k] !== null && neutral[k] === null) {
+      fail(`${where}.intensity`, `intensity < 1 scales ${k} from the neutral category "${m.neutralCategory}", whose ${k} is null`);
+    }
+  }
+}
+
+/** Gap filler of a joined sequence: a dBFS level in [-200, 0] or "silence". */
+function parseGapLevel(v: Json, where: string): number | 'silence' {
+  const x = v['gapNoiseDb'];
+  if (x === 'silence') return 'silence';
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < -200 || x > 0) {
+    fail(`${where}.gapNoiseDb`, `must be a number in [-200, 0] (dBFS of the gap noise) or "silence" (got ${JSON.stringify(x)})`);
+  }
+  return x;
 }
 
 function parseSegment(v: unknown, where: string, categories: ReadonlySet<string>): TargetSegment {
@@ -142,7 +166,7 @@ function parseSequence(v: unknown, where: string, categories: ReadonlySet<string
   if (sources[0] === 'features') return { ...withMeta, features: str(v, 'features', where)! };
   const parts = v['parts'];
   if (!Array.isArray(parts) || parts.length === 0) fail(`${where}.parts`, 'must be a non-empty array');
-  const gapNoiseDb = num(v, 'gapNoiseDb', where, -200, 0)!;
+  const gapNoiseDb = parseGapLevel(v, where);
   const seed = v['gapNoiseSeed'];
   if (!Number.isSafeInteger(seed)) fail(`${where}.gapNoiseSeed`, `must be an integer (got ${JSON.stringify(seed)})`);
   return { ...withMeta, parts: parts.map((p, i) => parsePart(p, `${where}.parts[${i}]`)), gapNoiseDb, gapNoiseSeed: seed as number };
@@ -156,7 +180,7 @@ export function validateManifest(json: unknown): Manifest {
   const name = str(json, 'name', '(root)')!;
   const description = str(json, 'description', '(root)', true);
   const baseDir = str(json, 'baseDir', '(root)', true);
-  let categoryMap: Record<string, AffectPoint> | undefined;
+  let categoryMap: Record<string, CategoryPoint> | undefined;
   if (json['categoryMap'] !== undefined) {
     if (!isObject(json['categoryMap'])) fail('categoryMap', 'must be an object { category: { arousal, valence } }');
     categoryMap = {};
@@ -172,9 +196,12 @@ export function validateManifest(json: unknown): Manifest {
   sequences.forEach((s, i) => {
     if (ids.has(s.id)) fail(`sequences[${i}].id`, `duplicate id "${s.id}"`);
     ids.add(s.id);
-    if ('segments' in s.targets && neutralCategory === undefined && s.targets.segments.some((g) => (g.intensity ?? 1) < 1)) {
-      fail(`sequences[${i}].targets`, 'intensity < 1 needs a top-level neutralCategory');
-    }
+    if (!('segments' in s.targets)) return;
+    s.targets.segments.forEach((g, j) => {
+      if ((g.intensity ?? 1) === 1) return;
+      if (neutralCategory === undefined) fail(`sequences[${i}].targets`, 'intensity < 1 needs a top-level neutralCategory');
+      checkScaledDimensions({ categoryMap, neutralCategory }, g, `sequences[${i}].targets.segments[${j}]`);
+    });
   });
   return {
     version: MANIFEST_VERSION,

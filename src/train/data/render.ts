@@ -29,6 +29,7 @@ export interface PartSpan {
 export function createGapNoise(rmsDb: number, seed: number): (out: Float32Array, from: number, to: number) => void {
   const uniform = mulberry32(seed);
   const rms = 10 ** (rmsDb / 20);
+  if (rms === 0) return (out, from, to) => void out.fill(0, from, to); // −Infinity dB: digital silence (+0, never −0)
   return (out, from, to) => {
     for (let i = from; i < to; i++) {
       const u1 = 1 - uniform(); // (0, 1]
@@ -69,7 +70,7 @@ export async function renderSequenceAudio(seq: ManifestSequence, decode: DecodeF
   for (const p of parts) decoded.push(await decode(p.audio));
   const spans = partSpans(seq, decoded.map((d) => d.length));
   const out = new Float32Array(spans[spans.length - 1]!.endSample);
-  const noise = createGapNoise(seq.gapNoiseDb, seq.gapNoiseSeed);
+  const noise = createGapNoise(seq.gapNoiseDb === 'silence' ? -Infinity : seq.gapNoiseDb, seq.gapNoiseSeed);
   let prevEnd = 0;
   spans.forEach((s, i) => {
     noise(out, prevEnd, s.startSample);

@@ -126,12 +126,16 @@ export async function loadCorpus(source: CorpusSource, options: LoadCorpusOption
   return labelManifest(await resolveCorpusManifest(source, options.baseDir), options);
 }
 
-/** Runs of steps [start, end) whose targets are all finite (cut points of `trainingPieces`). */
+/**
+ * Runs of steps [start, end) with a finite target in at least one dimension (cut points of
+ * `trainingPieces`): a sequence is cut only where BOTH targets are missing; a single missing
+ * dimension stays in the piece as NaN and the engine's loss masks it.
+ */
 export function finiteRuns(seq: Pick<LabelledSequence, 'targets' | 'T'>): [number, number][] {
   const runs: [number, number][] = [];
   let start = -1;
   for (let t = 0; t <= seq.T; t++) {
-    const ok = t < seq.T && Number.isFinite(seq.targets[2 * t]!) && Number.isFinite(seq.targets[2 * t + 1]!);
+    const ok = t < seq.T && (Number.isFinite(seq.targets[2 * t]!) || Number.isFinite(seq.targets[2 * t + 1]!));
     if (ok && start < 0) start = t;
     if (!ok && start >= 0) {
       runs.push([start, t]);
@@ -141,7 +145,7 @@ export function finiteRuns(seq: Pick<LabelledSequence, 'targets' | 'T'>): [numbe
   return runs;
 }
 
-/** Number of windows with both targets finite. */
+/** Number of windows with at least one finite target (the steps `finiteRuns` keeps). */
 export function targetedSteps(seq: Pick<LabelledSequence, 'targets' | 'T'>): number {
   return finiteRuns(seq).reduce((n, [a, b]) => n + b - a, 0);
 }

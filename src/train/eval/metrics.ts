@@ -4,7 +4,10 @@
  * (Lin 1989), all with population statistics (divide by n). Scored per test sequence and averaged
  * over sequences (the paper's figures), and pooled over all test seconds (data README: per-song
  * music targets barely move, so per-sequence r/CCC are mostly noise).
- * Pairs whose gold value is NaN (masked windows) are skipped.
+ * Pairs whose gold value is NaN (masked windows, or a dimension the data does not label) are skipped.
+ * Missing targets: a sequence with no gold value in a dimension scores NaN there (n = 0); the mean over
+ * sequences averages only the sequences that have the dimension, and the pooled scores use only the
+ * seconds that have it; with none at all the scores are NaN (reports print "—").
  * Degenerate cases: r = 0 when either series has zero variance (undefined; the mean predictor's
  * convention); CCC = 1 when both series are the same constant, 0 when the denominator is 0 otherwise.
  */
@@ -62,7 +65,7 @@ function moments(pred: ArrayLike<number>, gold: ArrayLike<number>): Moments {
     gMin = Math.min(gMin, gold[i]!);
     gMax = Math.max(gMax, gold[i]!);
   }
-  if (n === 0) throw new EmostreamError('EMO_ERR_DATASET', 'metrics: no scored pairs (all gold values missing)');
+  if (n === 0) return { n, mx: NaN, my: NaN, vx: NaN, vy: NaN, cov: NaN, mse: NaN };
   // A constant series has exactly zero variance (its mean may round away from the value).
   const mx = pMin === pMax ? pMin : sx / n, my = gMin === gMax ? gMin : sy / n;
   let vx = 0, vy = 0, cov = 0, se = 0;
@@ -78,34 +81,45 @@ function moments(pred: ArrayLike<number>, gold: ArrayLike<number>): Moments {
 }
 
 function fromMoments(m: Moments): Scores {
+  if (m.n === 0) return { rmse: NaN, r: NaN, ccc: NaN, n: 0 };
   const r = m.vx > 0 && m.vy > 0 ? m.cov / Math.sqrt(m.vx * m.vy) : 0;
   const den = m.vx + m.vy + (m.mx - m.my) ** 2;
   const ccc = den > 0 ? (2 * m.cov) / den : m.mx === m.my ? 1 : 0;
   return { rmse: Math.sqrt(m.mse), r, ccc, n: m.n };
 }
 
-/** Root-mean-square error √(Σ(p − g)²/n) over pairs with a gold value. */
+/** Moments of at least one scored pair; throws EMO_ERR_DATASET when every gold value is missing. */
+function scoredMoments(pred: ArrayLike<number>, gold: ArrayLike<number>): Moments {
+  const m = moments(pred, gold);
+  if (m.n === 0) throw new EmostreamError('EMO_ERR_DATASET', 'metrics: no scored pairs (all gold values missing)');
+  return m;
+}
+
+/** Root-mean-square error √(Σ(p − g)²/n) over pairs with a gold value; throws when there is none. */
 export function rmse(pred: ArrayLike<number>, gold: ArrayLike<number>): number {
-  return Math.sqrt(moments(pred, gold).mse);
+  return Math.sqrt(scoredMoments(pred, gold).mse);
 }
 
-/** Pearson's correlation coefficient (population moments; 0 when a variance is 0). */
+/** Pearson's correlation coefficient (population moments; 0 when a variance is 0); throws without gold values. */
 export function pearson(pred: ArrayLike<number>, gold: ArrayLike<number>): number {
-  return fromMoments(moments(pred, gold)).r;
+  return fromMoments(scoredMoments(pred, gold)).r;
 }
 
-/** Lin's concordance correlation coefficient 2cov/(vx + vy + (mx − my)²), population moments. */
+/** Lin's concordance correlation coefficient 2cov/(vx + vy + (mx − my)²), population moments; throws without gold values. */
 export function ccc(pred: ArrayLike<number>, gold: ArrayLike<number>): number {
-  return fromMoments(moments(pred, gold)).ccc;
+  return fromMoments(scoredMoments(pred, gold)).ccc;
 }
 
-/** rmse, r and CCC of one track. */
+/** rmse, r and CCC of one track; all NaN with n = 0 when no gold value is present (a missing dimension). */
 export function scoreTrack(pred: ArrayLike<number>, gold: ArrayLike<number>): Scores {
   return fromMoments(moments(pred, gold));
 }
 
-function meanScores(list: readonly Scores[]): Scores {
+/** Mean of each score over the tracks that have gold values (n > 0); NaN scores when none has. */
+function meanScores(all: readonly Scores[]): Scores {
+  const list = all.filter((s) => s.n > 0);
   const k = list.length;
+  if (k === 0) return { rmse: NaN, r: NaN, ccc: NaN, n: 0 };
   return {
     rmse: list.reduce((a, s) => a + s.rmse, 0) / k,
     r: list.reduce((a, s) => a + s.r, 0) / k,

@@ -2,6 +2,8 @@
  * Results folder writer: `results.json` (the full result object), `report.md` (tables in the layout
  * of the paper's Table 6 with the paper's figures beside ours, pooled scores, baselines, significance)
  * and `plots/*.svg` (prediction vs gold per test sequence, train/validation loss per epoch).
+ * A score or statistic that is not finite (e.g. valence of test data without valence labels) is
+ * printed as '—' in every table and stored as `null` in results.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,6 +31,12 @@ export function fmt3(x: number): string {
   if (!Number.isFinite(x)) return '—';
   const s = Math.abs(x).toFixed(3);
   return `${x < 0 && s !== '0.000' ? '−' : ''}${s.startsWith('0.') ? s.slice(1) : s}`;
+}
+
+/** Formats a test statistic or p-value with `digits` (toFixed, or toPrecision with `precision`); '—' when not finite. */
+export function fmtStat(x: number, digits: number, style: 'fixed' | 'precision' = 'fixed'): string {
+  if (!Number.isFinite(x)) return '—';
+  return style === 'fixed' ? x.toFixed(digits) : x.toPrecision(digits);
 }
 
 /** Formats a learning rate compactly (5e-6). */
@@ -79,7 +87,9 @@ export function reportMarkdown(res: ExperimentResults, plots: readonly string[] 
   }
   if (res.significance?.length) {
     out.push('## Paired t-tests (Bonferroni-corrected)', '', '| a | b | target | t | p | p × m |', '|---|---|---|---|---|---|');
-    for (const s of res.significance) out.push(`| ${s.a} | ${s.b} | ${s.target} | ${s.t.toFixed(3)} | ${s.p.toPrecision(3)} | ${s.pBonferroni.toPrecision(3)} |`);
+    for (const s of res.significance) {
+      out.push(`| ${s.a} | ${s.b} | ${s.target} | ${fmtStat(s.t, 3)} | ${fmtStat(s.p, 3, 'precision')} | ${fmtStat(s.pBonferroni, 3, 'precision')} |`);
+    }
     out.push('');
   }
   if (plots.length) out.push('## Plots', '', ...plots.map((p) => `![${p}](${p})`), '');

@@ -114,6 +114,29 @@ dataTest('emodb: 10 speaker sequences, all 535 utterances, categories from the 6
   assert.equal(Object.keys(m.categoryMap!).sort(), ['anger', 'boredom', 'disgust', 'fear', 'happiness', 'neutral', 'sadness']);
 });
 
+dataTest('nemo, ased, baved: all utterances, one stream per speaker, exact Opus header durations', async () => {
+  const nemo = await buildCorpusManifest('nemo', DATA);
+  assert.is(nemo.sequences.length, 9);
+  assert.is(nemo.sequences.reduce((n, s) => n + s.parts!.length, 0), 4481);
+  const odd = nemo.sequences.flatMap((s) => s.parts!).find((p) => p.audio.endsWith('EB0_happiness_90.opus'))!;
+  assert.is(odd.durationS, 3.5893125, 'header length (labels.csv says 3.589)');
+  const ased = await buildCorpusManifest('ased', DATA);
+  assert.is(ased.sequences.length, 65);
+  assert.is(ased.sequences.reduce((n, s) => n + s.parts!.length, 0), 2474);
+  const baved = await buildCorpusManifest('baved', DATA);
+  assert.is(baved.sequences.length, 60);
+  assert.is(baved.sequences.reduce((n, s) => n + s.parts!.length, 0), 1935);
+  assert.ok(Object.values(baved.categoryMap!).every((p) => p.valence === null));
+});
+
+dataTest('music4q: 720 clips, grouped by artist, quadrant counts as published', async () => {
+  const m = await buildCorpusManifest('music4q', DATA);
+  assert.is(m.sequences.length, 720);
+  assert.is(new Set(m.sequences.map((s) => s.group)).size, 518, '515 named artists + 3 clips without one');
+  const count = (q: string) => m.sequences.filter((s) => s.meta!['quadrant'] === q).length;
+  assert.equal(['Q1', 'Q2', 'Q3', 'Q4'].map(count), [187, 168, 193, 172]);
+});
+
 dataTest('a written manifest loads back with absolute paths into the data folder', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'emo-build-'));
   try {

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest, sequenceFiles, validateManifest } from '../../../src/train/data/manifest.ts';
+import { scaledPoint } from '../../../src/train/data/categories.ts';
 
 const test = suite('train/data/manifest');
 
@@ -84,6 +85,43 @@ test('loadManifest resolves paths against baseDir relative to the manifest file'
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+// Missing targets: categories that label only some dimensions (BAVED's arousal levels), and silent gaps.
+const map = { high: { arousal: 0.6, valence: null }, low: { arousal: -0.7, valence: null }, anger: { arousal: 0.73, valence: -0.67 }, neutral: { arousal: -0.63, valence: -0.06 } };
+
+const levelsManifest = (over: Record<string, unknown> = {}, seq: Record<string, unknown> = {}) => ({
+  version: 1, name: 'levels', categoryMap: map,
+  sequences: [{
+    id: 's1', domain: 'speech', group: 'speaker:1', gapNoiseDb: -90, gapNoiseSeed: 1,
+    parts: [{ audio: 'a.wav', gapBeforeS: 0.5, durationS: 2 }],
+    targets: { segments: [{ start: 0.5, end: 2.5, category: 'high' }] }, ...seq,
+  }],
+  ...over,
+});
+
+test('categoryMap: null marks a dimension as not labelled; both null, a missing key or a non-number is rejected by path', () => {
+  const m = validateManifest(levelsManifest());
+  assert.equal(m.categoryMap!['high'], { arousal: 0.6, valence: null });
+  expectDatasetError(levelsManifest({ categoryMap: { ...map, none: { arousal: null, valence: null } } }), /categoryMap\.none: arousal and valence cannot both be null/);
+  expectDatasetError(levelsManifest({ categoryMap: { ...map, x: { arousal: 0.2 } } }), /categoryMap\.x\.valence: must be a number in \[-1, 1\]/);
+  expectDatasetError(levelsManifest({ categoryMap: { ...map, x: { arousal: 0.2, valence: 'none' } } }), /categoryMap\.x\.valence/);
+});
+
+test('intensity < 1 needs the neutral point to have every dimension its category labels', () => {
+  const scaled = { targets: { segments: [{ start: 0.5, end: 2.5, category: 'anger', intensity: 0.5 }] } };
+  assert.ok(validateManifest(levelsManifest({ neutralCategory: 'neutral' }, scaled)));
+  const blindNeutral = { ...map, neutral: { arousal: -0.63, valence: null } };
+  expectDatasetError(levelsManifest({ categoryMap: blindNeutral, neutralCategory: 'neutral' }, scaled), /sequences\[0\]\.targets\.segments\[0\]\.intensity: .*valence is null/);
+  // A level category (valence null) scales its arousal only; valence stays missing.
+  assert.equal(scaledPoint(map.high, map.neutral, 0.5), { arousal: (0.6 - 0.63) / 2, valence: null });
+  assert.throws(() => scaledPoint(map.anger, blindNeutral.neutral, 0.5), /neutral point has no valence/);
+});
+
+test('gapNoiseDb: a dBFS level or "silence"; anything else is rejected naming the field', () => {
+  assert.is(validateManifest(levelsManifest({}, { gapNoiseDb: 'silence' })).sequences[0]!.gapNoiseDb, 'silence');
+  expectDatasetError(levelsManifest({}, { gapNoiseDb: 'quiet' }), /sequences\[0\]\.gapNoiseDb: must be a number in \[-200, 0\] \(dBFS of the gap noise\) or "silence"/);
+  expectDatasetError(levelsManifest({}, { gapNoiseDb: 3 }), /sequences\[0\]\.gapNoiseDb/);
 });
 
 test.run();

@@ -57,6 +57,19 @@ test('gap noise is seeded: same seed same samples, other seed other samples, rou
   assert.ok(Math.abs(within1 / x.length - 0.6827) < 0.01, `P(|x|<σ) = ${within1 / x.length}`);
 });
 
+test('gapNoiseDb "silence": gaps and padding are digital silence (+0 exactly), the parts are untouched', async () => {
+  const out = await renderSequenceAudio({ ...seq, gapNoiseDb: 'silence' }, decode);
+  assert.is(out.length, 44000);
+  for (const [from, to] of [[0, 8000], [24000, 28000], [36000, 44000]] as const) {
+    for (let i = from; i < to; i++) if (!Object.is(out[i], 0)) assert.unreachable(`sample ${i} is ${out[i]}, not +0`);
+  }
+  for (const i of [8000, 8123, 23999]) assert.is(out[i], files['/a.wav']![i - 8000]);
+  for (const i of [28000, 35999]) assert.is(out[i], files['/b.wav']![i - 28000]);
+  const x = new Float32Array(10).fill(1);
+  createGapNoise(-Infinity, 5)(x, 2, 8);
+  assert.equal(Array.from(x), [1, 1, 0, 0, 0, 0, 0, 0, 1, 1]);
+});
+
 test('a single-audio sequence is its decoded file; missing noise params are a dataset error', async () => {
   decodes = 0;
   const out = await renderSequenceAudio({ id: 's', domain: 'music', group: 'g', audio: '/b.wav', targets: seq.targets }, decode);

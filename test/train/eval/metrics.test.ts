@@ -49,6 +49,24 @@ test('evaluateSequences: mean over sequences differs from pooled scores', () => 
   close(e.mean.valence.rmse, (rmse(a.pred.valence, a.gold.valence) + rmse(b.pred.valence, b.gold.valence)) / 2, 1e-12, 'mean rmse');
 });
 
+test('missing valence: per-sequence NaN, mean over the sequences that have it, pooled over its seconds', () => {
+  const a = { id: 'a', gold: { arousal: [0.1, 0.4, 0.2], valence: [0.2, NaN, 0.6] }, pred: { arousal: [0.2, 0.3, 0.2], valence: [0.1, 0.9, 0.5] } };
+  const b = { id: 'b', gold: { arousal: [0.8, 0.6, 0.9], valence: [NaN, NaN, NaN] }, pred: { arousal: [0.7, 0.7, 0.8], valence: [0.3, 0.2, 0.1] } };
+  const e = evaluateSequences([a, b]);
+  const vb = e.perSequence[1]!.valence;
+  assert.equal([vb.rmse, vb.r, vb.ccc, vb.n], [NaN, NaN, NaN, 0]);
+  const va = scoreTrack(a.pred.valence, a.gold.valence);
+  assert.is(va.n, 2);
+  assert.equal(e.mean.valence, va, 'the mean over sequences is sequence a alone');
+  close(e.mean.arousal.ccc, (ccc(a.pred.arousal, a.gold.arousal) + ccc(b.pred.arousal, b.gold.arousal)) / 2, 1e-12, 'arousal keeps both');
+  assert.equal(e.pooled.valence, scoreTrack([0.1, 0.5], [0.2, 0.6]), 'pooled: only the seconds with valence');
+  assert.is(e.pooled.arousal.n, 6);
+  const none = evaluateSequences([b]);
+  assert.ok(Number.isNaN(none.mean.valence.ccc) && none.mean.valence.n === 0, 'no sequence has valence: NaN');
+  assert.ok(Number.isNaN(none.pooled.valence.rmse) && none.pooled.valence.n === 0);
+  assert.ok(Number.isFinite(none.mean.arousal.rmse));
+});
+
 test('length mismatch and empty input throw coded errors', () => {
   for (const f of [() => rmse([1, 2], [1]), () => evaluateSequences([]), () => ccc([1], [NaN])]) {
     try {

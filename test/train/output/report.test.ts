@@ -98,6 +98,30 @@ test('writeResultsFolder writes results.json, report.md and well-formed SVG plot
   }
 });
 
+test('missing scores print as — in Table 6, pooled, baseline and significance rows', async () => {
+  const nan = { rmse: NaN, r: NaN, ccc: NaN };
+  const res: ExperimentResults = {
+    title: 'missing valence',
+    conditions: [{ condition: 'S2M', layer1: 8, layer2: 3, lr: 0.2, noiseSigma: 0, mean: { arousal: { rmse: 0.5, r: 0.25, ccc: 0.125 }, valence: nan }, pooled: { arousal: { rmse: 0.5, r: 0.5, ccc: 0.25 }, valence: nan } }],
+    baselines: [{ name: 'ridge S2M', mean: { arousal: { rmse: 0.4, r: 0.1, ccc: 0.05 }, valence: nan } }],
+    significance: [{ a: 'S2M', b: 'S2M-TL', target: 'valence CCC', t: NaN, p: NaN, pBonferroni: NaN }],
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'emo-report-nan-'));
+  try {
+    await writeResultsFolder(dir, res);
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    assert.match(md, '| music | S2M (ours) | 8 | 3 | 2e-1 | 0 | .500 | .250 | .125 | — | — | — |');
+    assert.match(md, '| S2M | .500 | .500 | .250 | — | — | — |');
+    assert.match(md, '| ridge S2M | .400 | .100 | .050 | — | — | — |');
+    assert.match(md, '| S2M | S2M-TL | valence CCC | — | — | — |');
+    assert.not.match(md, /NaN/);
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
+    assert.is(json.conditions[0].mean.valence.ccc, null);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('chart escapes text, maps values inside the plot area, nice ticks', () => {
   const svg = lineChartSvg([{ label: 'a<b', values: [0, 1, NaN, 0.5], color: 'red' }], { title: 'x & y', xLabel: 't', yLabel: 'v', yRange: [0, 1] });
   assertWellFormed(svg);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../../src/cli/main.ts';
+import { quietly } from '../quiet-cli.ts';
 import { readModelInfo } from '../../../src/model/index.ts';
 import { POOLED_FEATURE_NAMES } from '../../../src/pool/pooler.ts';
 import { writeSyntheticCorpus } from '../synthetic-corpus.ts';
@@ -20,19 +20,6 @@ test.before(async () => {
 test.after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const quietly = async (argv: string[]): Promise<{ code: number; text: string }> => {
-  const w = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
-  let text = '';
-  process.stdout.write = ((c: string) => ((text += c), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => ((text += c), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), text };
-  } finally {
-    process.stdout.write = w;
-    process.stderr.write = e;
-  }
-};
 
 test('S2S + M2M with outside corpora: final models exported with metadata, cards and results page agree', async () => {
   const plan = {

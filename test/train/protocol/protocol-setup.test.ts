@@ -44,12 +44,17 @@ test('standardisation uses the training sequences only and inverts exactly', () 
   assert.ok(Math.abs(all.reduce((a, b) => a + b, 0) / all.length) < 1e-5, 'feature 0 has mean 0 over the training set');
 });
 
-test('a sequence is cut at interior windows without a target', () => {
+test('a sequence is cut only at interior windows where both targets are missing', () => {
   const s = { ...music[0]!, targets: music[0]!.targets.slice() };
   s.targets[2 * 4] = NaN;
-  s.targets[2 * 5 + 1] = NaN;
+  s.targets[2 * 4 + 1] = NaN;
+  s.targets[2 * 6] = NaN; // arousal only: stays in the piece, masked by the loss
+  s.targets[2 * 7 + 1] = NaN; // valence only
   const pieces = trainingPieces([s], fitStandardisation(music));
-  assert.equal(pieces.map((p) => p.length), [4, 4]);
+  assert.equal(pieces.map((p) => p.length), [4, s.T - 5]);
+  const second = pieces[1]!.targets!;
+  assert.ok(Number.isNaN(second[2 * 1]!) && Number.isFinite(second[2 * 1 + 1]!), 'window 6: arousal NaN, valence kept');
+  assert.ok(Number.isFinite(second[2 * 2]!) && Number.isNaN(second[2 * 2 + 1]!), 'window 7: valence NaN, arousal kept');
 });
 
 test('plan: --quick overrides, unknown fields and bad grids are rejected with EMO_ERR_BAD_CONFIG', () => {

@@ -7,7 +7,7 @@
 import { partSpans } from '../render.ts';
 import { mulberry32 } from '../../../random.ts';
 import { RENDER_RATE_HZ } from '../manifest-types.ts';
-import type { Domain, ManifestSequence, TargetSegment } from '../manifest-types.ts';
+import type { Domain, GapNoiseLevel, ManifestSequence, TargetSegment } from '../manifest-types.ts';
 
 /** One labelled utterance. */
 export interface Utterance {
@@ -23,7 +23,7 @@ export interface Utterance {
 export interface ConcatOptions {
   /** Gap before every utterance, s. Default 0.5 (as in the measured RAVDESS baseline). */
   readonly gapS?: number;
-  /** Gap noise RMS, dBFS. Default: per corpus (RAVDESS −95, EmoDB −60; see docs). */
+  /** Gap noise RMS, dBFS (with pause 'noise'). Default: per corpus (RAVDESS −95, EmoDB −60; see docs). */
   readonly gapNoiseDb?: number;
   /** Base seed of the utterance order and the gap noise. Default 2017. */
   readonly seed?: number;
@@ -55,7 +55,7 @@ export function concatenateUtterances(
   group: string,
   domain: Domain,
   utterances: readonly Utterance[],
-  options: Required<Pick<ConcatOptions, 'gapS' | 'gapNoiseDb' | 'seed' | 'maxPartsPerSequence'>>,
+  options: Required<Pick<ConcatOptions, 'gapS' | 'seed' | 'maxPartsPerSequence'>> & { readonly gapNoiseDb: GapNoiseLevel },
   meta?: Readonly<Record<string, string>>,
 ): ManifestSequence[] {
   const order = seededShuffle(utterances, hash32(`${options.seed}:${id}:order`));

@@ -12,6 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EmostreamError } from '../../../errors.ts';
 import type { Manifest, ManifestSequence } from '../manifest-types.ts';
+import { splitCsvLine } from './label-table.ts';
+
+export { splitCsvLine };
 
 /** Options of `buildEmoMusicManifest`. */
 export interface EmoMusicOptions {
@@ -29,24 +32,6 @@ async function text(path: string): Promise<string> {
   } catch (cause) {
     throw new EmostreamError('EMO_ERR_DATASET', `${path}: cannot read (${(cause as Error).message})`, { cause });
   }
-}
-
-/** Splits one CSV line with double-quoted fields ("" escapes a quote); cells are whitespace-trimmed. */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cell = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(cell.trim()), (cell = '');
-    else cell += ch;
-  }
-  out.push(cell.trim());
-  return out;
 }
 
 function lines(t: string): string[] {

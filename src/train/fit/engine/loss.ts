@@ -1,71 +1,104 @@
 /**
- * Sequence losses on packed outputs, with exact gradients.
- * CCC (Lin 1989), per sequence s and output d, population statistics:
- *   ccc = 2·cov(y, z) / (var(y) + var(z) + (ȳ − z̄)² + ε),   loss = 1 − mean_{s,d} ccc
- *   ∂ccc/∂y_t = (2/L)·[(z_t − z̄)/D − cov·2·((y_t − ȳ) + (ȳ − z̄))/D²]
- * MSE: loss = mean_s [ (1/(L·Out)) Σ_t Σ_d (y − z)² ].  ε = 1e-12 keeps constant sequences finite.
- * Each sequence weighs the same, whatever its length (as in per-sequence CCC training).
+ * Sequence losses on packed outputs, with exact gradients and **missing-target masking**.
+ * A target that is not finite (NaN: a dimension the data does not label, e.g. BAVED's valence) is no
+ * target: that step of that output is left out of the statistics and gets zero gradient. A pair
+ * (sequence s, output d) with no finite target at all contributes nothing; losses are means over the
+ * pairs P that are present. With every target finite this is exactly the unmasked loss.
+ * CCC (Lin 1989) per pair over its L_sd finite steps, population statistics:
+ *   ccc = 2·cov(y, z) / (var(y) + var(z) + (ȳ − z̄)² + ε),   loss = 1 − mean_{(s,d)∈P} ccc
+ *   ∂ccc/∂y_t = (2/L_sd)·[(z_t − z̄)/D − cov·2·((y_t − ȳ) + (ȳ − z̄))/D²]
+ * MSE: loss = mean_{(s,d)∈P} (1/L_sd) Σ_t (y − z)².  ε = 1e-12 keeps constant sequences finite.
+ * Each pair weighs the same, whatever its length (as in per-sequence CCC training).
+ * `perOutput[d]` is the mean CCC (or MSE) over the sequences that have output d (NaN if none).
  */
+import { EmostreamError } from '../../../errors.ts';
 import type { Heap } from './backend.ts';
 import type { Packing } from './packing.ts';
 import type { LossKind, LossResult } from './types.ts';
 
 const EPS = 1e-12;
 
+/** Finite targets per (packed sequence j, output d), row-major S × Out. */
+function finiteCounts(h: Heap, pk: Packing, out: number, z: number): Int32Array {
+  const counts = new Int32Array(pk.B * out);
+  for (let j = 0; j < pk.B; j++) {
+    for (let t = 0; t < pk.lengths[j]; t++) {
+      const r = (pk.starts[t] + j) * out;
+      for (let d = 0; d < out; d++) if (Number.isFinite(h[z + r + d])) counts[j * out + d]++;
+    }
+  }
+  return counts;
+}
+
 /**
  * Loss of packed predictions Y against packed targets Z (both N × Out at heap offsets y, z);
- * writes ∂loss/∂Y to heap offset dy (N × Out).
+ * writes ∂loss/∂Y to heap offset dy (N × Out), 0 where the target is missing.
+ * Throws EMO_ERR_DATASET when no target of the batch is finite.
  */
 export function sequenceLoss(kind: LossKind, h: Heap, pk: Packing, out: number, y: number, z: number, dy: number): LossResult {
   const S = pk.B;
+  const counts = finiteCounts(h, pk, out, z);
+  const P = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+  if (P === 0) throw new EmostreamError('EMO_ERR_DATASET', 'loss: no finite target in the batch (every dimension of every step is missing)');
+  const present = new Float64Array(out);
+  for (let j = 0; j < S; j++) for (let d = 0; d < out; d++) if (counts[j * out + d]! > 0) present[d]++;
   const perOutput = new Float64Array(out);
   let total = 0;
   for (let j = 0; j < S; j++) {
     const L = pk.lengths[j];
     for (let d = 0; d < out; d++) {
+      const n = counts[j * out + d]!;
+      if (n < L) for (let t = 0; t < L; t++) h[dy + (pk.starts[t] + j) * out + d] = 0;
+      if (n === 0) continue;
+      const Sd = present[d]!;
       if (kind === 'mse') {
         let se = 0;
-        const scale = 2 / (S * L * out);
+        const scale = 2 / (P * n);
         for (let t = 0; t < L; t++) {
           const r = (pk.starts[t] + j) * out + d;
+          if (!Number.isFinite(h[z + r])) continue;
           const e = h[y + r] - h[z + r];
           se += e * e;
           h[dy + r] = scale * e;
         }
-        perOutput[d] += se / L / S;
-        total += se / (L * out) / S;
+        perOutput[d] += se / n / Sd;
+        total += se / n / P;
         continue;
       }
       let my = 0, mz = 0;
       for (let t = 0; t < L; t++) {
         const r = (pk.starts[t] + j) * out + d;
+        if (!Number.isFinite(h[z + r])) continue;
         my += h[y + r];
         mz += h[z + r];
       }
-      my /= L;
-      mz /= L;
+      my /= n;
+      mz /= n;
       let vy = 0, vz = 0, cov = 0;
       for (let t = 0; t < L; t++) {
         const r = (pk.starts[t] + j) * out + d;
+        if (!Number.isFinite(h[z + r])) continue;
         const ey = h[y + r] - my, ez = h[z + r] - mz;
         vy += ey * ey;
         vz += ez * ez;
         cov += ey * ez;
       }
-      vy /= L;
-      vz /= L;
-      cov /= L;
+      vy /= n;
+      vz /= n;
+      cov /= n;
       const D = vy + vz + (my - mz) * (my - mz) + EPS;
       const ccc = (2 * cov) / D;
-      perOutput[d] += ccc / S;
-      total += (1 - ccc) / (S * out);
-      const scale = -2 / (L * S * out);
+      perOutput[d] += ccc / Sd;
+      total += (1 - ccc) / P;
+      const scale = -2 / (n * P);
       for (let t = 0; t < L; t++) {
         const r = (pk.starts[t] + j) * out + d;
+        if (!Number.isFinite(h[z + r])) continue;
         const g = (h[z + r] - mz) / D - (2 * cov * (h[y + r] - my + (my - mz))) / (D * D);
         h[dy + r] = scale * g;
       }
     }
   }
+  for (let d = 0; d < out; d++) if (present[d] === 0) perOutput[d] = NaN;
   return { loss: total, perOutput };
 }
