@@ -125,8 +125,9 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: a signal can arrive twice (terminal + launcher forwarding, bin/emostream.js); both mean stop.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   await server.close();
   await model.release();

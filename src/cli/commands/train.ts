@@ -43,9 +43,14 @@ export async function readJsonFile(path: string): Promise<unknown> {
 /** Installs a one-shot SIGINT handler; returns `stopRequested()` and `dispose()`. */
 export function interruptFlag(label: string): { stopRequested: () => boolean; dispose: () => void } {
   let stop = false;
+  let firstAtMs = 0;
   const onSigint = (): void => {
-    if (stop) process.exit(130);
+    // A second Ctrl-C aborts; one arriving within 0.5 s is the same keypress delivered twice (the terminal signals
+    // the launcher and the CLI process, and the launcher forwards it: bin/emostream.js).
+    if (stop && Date.now() - firstAtMs > 500) process.exit(130);
+    if (stop) return;
     stop = true;
+    firstAtMs = Date.now();
     process.stderr.write(`\n${label}: stopping after this epoch and writing a checkpoint (Ctrl-C again to abort)\n`);
   };
   process.on('SIGINT', onSigint);
