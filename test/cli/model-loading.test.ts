@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  DEFAULT_MODEL_ORDER, isQualifiedDefault, resolveModelArgument, shippedModelPath, type ShippedModelName,
-} from '../../src/cli/commands/model-loading.ts';
+import { resolveModelArgument } from '../../src/cli/commands/model-loading.ts';
+import { DEFAULT_MODEL_ORDER, isQualifiedDefault, shippedModelPath, type ShippedModelName } from '../../src/model/shipped-models.ts';
 import { createTestModel, loadModel, readModelInfo } from '../../src/model/index.ts';
 import { POOLED_FEATURE_NAMES } from '../../src/pool/pooler.ts';
 
