@@ -17,8 +17,8 @@ export interface HttpContext {
   readonly model: string;
   readonly testModel: boolean;
   readonly startedAtMs: number;
-  /** Running stream ids with their source kind. */
-  streams(): ReadonlyMap<string, string>;
+  /** Running (and reserved) stream ids. */
+  streamIds(): readonly string[];
   /** Recent results of a stream (oldest first). */
   trail(stream: string): readonly TrailPoint[];
   /** Whether the pipeline failed (the server then answers 503 on /health). */
@@ -44,7 +44,7 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpC
         streams: ctx.metrics.streamsActive, results_clients: ctx.metrics.resultsClients, ingest_clients: ctx.metrics.ingestClients,
       };
       if (failure) body.error = failure;
-      if (authorized) body.stream_ids = [...ctx.streams().keys()];
+      if (authorized) body.stream_ids = ctx.streamIds();
       return send(res, failure ? 503 : 200, 'application/json', JSON.stringify(body) + '\n');
     }
     case '/metrics':
