@@ -23,6 +23,7 @@ import { handleHttp } from './http-routes.ts';
 import { handleIngestSocket } from './ingest-endpoint.ts';
 import { MAX_CLIENT_BUFFERED_BYTES, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, MIN_TOKEN_LENGTH } from './limits.ts';
 import { createServerMetrics } from './metrics.ts';
+import { createProcessMetrics, type ProcessMetrics } from './process-metrics.ts';
 import { handleResultsSocket } from './results-endpoint.ts';
 import type { EmostreamServer, ServerOptions } from './server-types.ts';
 import { createStreamRegistry, type StreamRegistry } from './stream-registry.ts';
@@ -71,10 +72,11 @@ function runPipeline(
     });
 }
 
-/** Everything `close()` stops, in order: pipeline and sources, stream outcomes, sockets, the port, the workers. */
+/** Everything `close()` stops, in order: pipeline and sources, stream outcomes, sockets, the port, the workers, the loop monitor. */
 async function shutDown(parts: {
   readonly pipeline: Subscription; readonly sources$: Subject<StreamSource>; readonly registry: StreamRegistry;
   readonly events: Subject<SerializedEvent>; readonly router: UpgradeRouter; readonly http: Server; readonly featurePool: FeaturePool | undefined;
+  readonly processMetrics: ProcessMetrics;
 }): Promise<void> {
   parts.pipeline.unsubscribe();
   parts.sources$.complete();
@@ -84,6 +86,7 @@ async function shutDown(parts: {
   parts.http.closeAllConnections();
   await new Promise<void>((resolve) => parts.http.close(() => resolve()));
   await parts.featurePool?.release();
+  parts.processMetrics.release();
 }
 
 /** Starts the HTTP/WebSocket server and its pipeline. */
@@ -96,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const label = modelLabel(model);
   const testModel = model.metadata.purpose === 'test-fixture';
   const metrics = createServerMetrics();
+  const processMetrics = createProcessMetrics();
   const registry = createStreamRegistry(metrics);
   const events = new Subject<SerializedEvent>();
   const startedAtMs = performance.now();
@@ -125,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     },
   });
   const http: Server = createServer((req, res) => handleHttp(req, res, {
-    token, metrics, model: label, testModel, startedAtMs,
+    token, metrics, processMetrics, model: label, testModel, startedAtMs,
     streamIds: () => registry.ids(),
     trail: (id) => registry.trail(id),
     failed: () => failure,
@@ -135,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   try {
     await listen(http, host, port);
   } catch (err) {
+    processMetrics.release();
     pipeline.unsubscribe();
     await featurePool?.release();
     throw err;
@@ -153,7 +158,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     events,
     featurePool,
     close() {
-      closing ??= shutDown({ pipeline, sources$, registry, events, router, http, featurePool });
+      closing ??= shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
       return closing;
     },
   };

@@ -1,5 +1,6 @@
 /**
- * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text) and `GET /overlay?stream=<id>`
+ * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text: the server's metrics, then the
+ * default process metrics of process-metrics.ts) and `GET /overlay?stream=<id>`
  * (the OBS overlay page). Everything else is 404; methods other than GET/HEAD are 405. With a token configured,
  * /metrics and /overlay need it (header or `?token=`); /health never does and reveals no stream names then.
  */
@@ -9,11 +10,14 @@ import { renderOverlayPage, type TrailPoint } from './overlay-page.ts';
 import { STREAM_ID_PATTERN } from '../audio/sources/types.ts';
 import { TRAIL_LENGTH } from './limits.ts';
 import type { ServerMetrics } from './metrics.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 
 /** What the HTTP routes read from the server. */
 export interface HttpContext {
   readonly token: string | undefined;
   readonly metrics: ServerMetrics;
+  /** Default process metrics, rendered after the server's own on /metrics. */
+  readonly processMetrics: ProcessMetrics;
   readonly model: string;
   readonly testModel: boolean;
   readonly startedAtMs: number;
@@ -49,7 +53,7 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpC
     }
     case '/metrics':
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
-      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
+      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render() + ctx.processMetrics.render());
     case '/overlay': {
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
       const stream = url.searchParams.get('stream') ?? undefined;
