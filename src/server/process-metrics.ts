@@ -62,7 +62,7 @@ function openFds(): number | undefined {
 
 /** Appends the event-loop lag gauges of `h` (delays in ns, timer interval subtracted) and resets it. */
 function renderLag(lines: string[], h: IntervalHistogram): void {
-  const lagS = (ns: number): number => (h.count > 0 ? Math.max(0, ns / 1e9 - EVENT_LOOP_RESOLUTION_MS / 1000) : 0);
+  const lagS = (ns: number): number => (h.count > 0 ? Math.max(0, ns - EVENT_LOOP_RESOLUTION_MS * 1e6) / 1e9 : 0);
   const mean = lagS(h.mean);
   metric(lines, 'nodejs_eventloop_lag_seconds', 'gauge', 'Mean event-loop lag since the previous scrape, seconds.', mean);
   metric(lines, 'nodejs_eventloop_lag_min_seconds', 'gauge', 'Smallest event-loop lag since the previous scrape, seconds.', lagS(h.min));
