@@ -13,7 +13,8 @@
  *
  * Event-loop lag comes from `perf_hooks.monitorEventLoopDelay`, which samples the delay of a timer firing every
  * EVENT_LOOP_RESOLUTION_MS; the lag is that delay minus the timer interval (never below 0). The histogram is reset
- * after each scrape (as prom-client does), so each scrape describes the interval since the one before; with no
+ * after each scrape (as prom-client does), so each scrape describes the interval since the one before (perf_hooks
+ * starts measuring again from the monitor's first tick after the reset, ≤ EVENT_LOOP_RESOLUTION_MS later); with no
  * sample in the interval (two scrapes within one resolution) the lag gauges read 0.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ function openFds(): number | undefined {
 /** Appends the event-loop lag gauges of `h` (delays in ns, timer interval subtracted) and resets it. */
 function renderLag(lines: string[], h: IntervalHistogram): void {
   const lagS = (ns: number): number => (h.count > 0 ? Math.max(0, ns - EVENT_LOOP_RESOLUTION_MS * 1e6) / 1e9 : 0);
-  const mean = lagS(h.mean);
+  const mean = h.count > 0 ? Math.round(lagS(h.mean) * 1e9) / 1e9 : 0; // h.mean is fractional ns
   metric(lines, 'nodejs_eventloop_lag_seconds', 'gauge', 'Mean event-loop lag since the previous scrape, seconds.', mean);
   metric(lines, 'nodejs_eventloop_lag_min_seconds', 'gauge', 'Smallest event-loop lag since the previous scrape, seconds.', lagS(h.min));
   metric(lines, 'nodejs_eventloop_lag_max_seconds', 'gauge', 'Largest event-loop lag since the previous scrape, seconds.', lagS(h.max));
