@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadModel } from '../../src/model/index.ts';
 import type { EmotionModel } from '../../src/model/types.ts';
 import { startServer, POINT_COLOR, PLANE_RADIUS_FRACTION, type EmostreamServer } from '../../src/server/index.ts';
-import { tempDir, testAudio16k, writeTestModel, writeWav16k } from '../pipeline/helpers.ts';
+import { tempDir, testAudio16k, testUnless, writeTestModel, writeWav16k } from '../pipeline/helpers.ts';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { createPipeline } from '../../src/pipeline/index.ts';
 import { fileSource } from '../../src/audio/sources/index.ts';
@@ -15,6 +15,8 @@ import { decodePng, type Image } from './png.ts';
 
 const test = suite('server/overlay (headless Chromium)');
 const CHROMIUM = '/usr/bin/chromium';
+// .ci/run installs Debian's chromium, so in CI the test runs (and fails without a browser); elsewhere it is skipped.
+const withChromium = testUnless(test, existsSync(CHROMIUM) || process.env.CI ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`);
 const dir = tempDir('overlay');
 let model: EmotionModel;
 let server: EmostreamServer;
@@ -72,13 +74,8 @@ const expectedAt = (m: Message, w: number, h: number) => {
   return { x: w / 2 + c(m.valence as number) * r, y: h / 2 - c(m.arousal as number) * r };
 };
 
-test('the overlay is transparent, draws the plane, and its point sits at (valence, arousal) and moves with them', async () => {
-  if (!existsSync(CHROMIUM)) {
-    // .ci/run installs Debian's chromium, so in CI a missing browser is a failure; on a developer machine, a note.
-    assert.not.ok(process.env.CI, `${CHROMIUM} is not installed (.ci/run should have installed it)`);
-    console.log(`  not run: ${CHROMIUM} not installed (apt-get install chromium)`);
-    return;
-  }
+withChromium('the overlay is transparent, draws the plane, and its point sits at (valence, arousal) and moves with them', async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is not installed (.ci/run should have installed it)`);
   const ws = server.url.replace('http', 'ws');
   const watcher = await connectClient(`${ws}/results?stream=ov`);
   const ingest = await connectClient(`${ws}/ingest?stream=ov`);
