@@ -39,6 +39,23 @@ test.before(async () => {
 });
 test.after(async () => { await server.close(); await model.release(); dir.cleanup(); });
 
+test('without a browser: the page embeds the stream\'s last results (the registry\'s trail) and forgets them when it ends', async () => {
+  const ws = server.url.replace('http', 'ws');
+  const watcher = await connectClient(`${ws}/results?stream=tr`);
+  const ingest = await connectClient(`${ws}/ingest?stream=tr`);
+  sendFrames(ingest.ws, audio.s16le.subarray(0, 2 * 16000 * 5), 3200); // 5 s: results at t = 2, 3, 4 (at least)
+  await watcher.waitFor((m) => m.type === 'av' && m.t === 4);
+  const config = async () => JSON.parse(/const CONFIG = (.*);/.exec(await (await fetch(`${server.url}/overlay?stream=tr`)).text())![1]) as { trail: Message[]; stream: string };
+  const live = await config();
+  const sent = watcher.messages.filter((m) => m.type === 'av');
+  assert.is(live.stream, 'tr');
+  assert.equal(live.trail, sent.map((m) => ({ t: m.t, arousal: m.arousal, valence: m.valence })));
+  ingest.ws.send(JSON.stringify({ type: 'end' }));
+  await ingest.closed;
+  assert.equal((await config()).trail, [], 'an ended stream has no trail');
+  watcher.ws.close();
+});
+
 /** Screenshots `url` with headless Chromium (async: the server answering it runs in this process). */
 async function screenshot(url: string, width: number, height: number, name: string): Promise<Image> {
   const png = join(dir.path, name);

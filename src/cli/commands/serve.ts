@@ -1,6 +1,6 @@
 /**
  * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
- * [--port 8080] [--host 127.0.0.1] [--token T] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM
+ * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM
  * (exit 0). Without --ingest, a server whose every source failed has nothing left to serve: it stops and exits with
  * the exit code of the first source's error (README "Exit codes"); with --ingest it keeps running for new streams.
  */
@@ -16,7 +16,7 @@ import { startServer } from '../../server/create-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 
-export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token T]
+export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
 
 Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
 
