@@ -49,7 +49,7 @@ test('devices are selected by index, exact name, unique substring or default', (
 function runChild(home: string, script: string): { status: number | null; stdout: string; stderr: string } {
   const file = join(home, 'child.mts');
   writeFileSync(file, script);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, HOME: home }, encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, HOME: home }, encoding: 'utf8', timeout: 30000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,12 +83,25 @@ const RESULT = ${JSON.stringify(join(home.path, 'result.json'))};
 const names = (await listInputDevices()).map((d) => d.name);
 const head = [];
 let samples = 0, rate = 0;
-const sub = micSource({ streamId: 'm', device: 'nullin', sampleRateHz: 16000 }).chunks.subscribe({
-  next(c) { samples += c.samples.length; rate = c.sampleRateHz; for (const v of c.samples) if (head.length < ${n}) head.push(v); },
+let sub;
+sub = micSource({ streamId: 'm', device: 'nullin', sampleRateHz: 16000 }).chunks.subscribe({
+  next(c) {
+    samples += c.samples.length; rate = c.sampleRateHz;
+    for (const v of c.samples) if (head.length < ${n}) head.push(v);
+    if (head.length >= ${n}) done();
+  },
   error(e) { writeFileSync(RESULT, JSON.stringify({ error: e.code + ': ' + e.message })); process.exit(1); },
 });
-// The result goes to a file: PortAudio's native code may print to stdout while the stream closes.
-setTimeout(() => { sub.unsubscribe(); writeFileSync(RESULT, JSON.stringify({ names, samples, rate, head })); setTimeout(() => process.exit(0), 300); }, 600);
+// Ends once ${n} samples arrived (the capture host process starts first), or after 15 s with what there is.
+let finished = false;
+function done() {
+  if (finished) return;
+  finished = true;
+  sub?.unsubscribe();
+  writeFileSync(RESULT, JSON.stringify({ names, samples, rate, head }));
+  process.exit(0);
+}
+setTimeout(done, 15000).unref();
 `);
     const resultFile = join(home.path, 'result.json');
     assert.ok(existsSync(resultFile), `no result from the capture child (exit ${r.status}): ${r.stderr.slice(-500)}`);
