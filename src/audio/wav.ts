@@ -9,7 +9,9 @@
  *
  * Chunk walking is tolerant: unknown chunks are skipped, odd-sized chunks honour their pad byte,
  * a `data` size that is larger than the file, or 0 / 0xFFFFFFFF (streaming writers, RF64), is
- * clamped to the bytes present, and a trailing partial sample frame is dropped. A 0 size that is
+ * clamped to the bytes present, and a trailing partial sample frame is dropped. A size larger than
+ * the file (not a streaming placeholder) means a truncated file: what is there is decoded and the
+ * shortfall reported (`missingDataBytes`, `wavTruncation`) so callers can warn. A 0 size that is
  * followed by a well-formed chunk header (4 printable ASCII bytes and a size that fits) is taken
  * at its word: an empty data chunk.
  */
@@ -25,6 +27,23 @@ export interface WavAudio {
   readonly sampleFormat: WavSampleFormat;
   /** Number of NaN/±Inf samples (float WAV only) that were replaced by 0. */
   readonly nonFiniteSamples: number;
+  /**
+   * Bytes the data chunk header declares beyond the end of the file (a truncated file); 0 when the file is
+   * complete or the size is a streaming placeholder (0 or 0xFFFFFFFF).
+   */
+  readonly missingDataBytes: number;
+}
+
+/** How much of a truncated WAV's declared audio is present (see `wavTruncation`). */
+export interface WavTruncation {
+  /** Data bytes the header declares. */
+  readonly declaredBytes: number;
+  /** Data bytes present in the file. */
+  readonly presentBytes: number;
+  /** Declared duration in seconds. */
+  readonly declaredS: number;
+  /** Duration of the whole sample frames present, in seconds. */
+  readonly presentS: number;
 }
 
 /** Options of `encodeWav`. */
@@ -106,11 +125,21 @@ function looksLikeChunk(bytes: Uint8Array, view: DataView, at: number): boolean 
   return at + 8 + view.getUint32(at + 4, true) <= bytes.length;
 }
 
+interface ChunkLayout {
+  readonly fmt: FmtInfo;
+  readonly dataStart: number;
+  /** Data bytes present (clamped to the file). */
+  readonly dataBytes: number;
+  /** Bytes declared beyond the end of the file (0 unless truncated). */
+  readonly missingBytes: number;
+}
+
 /** Walks the RIFF chunks; returns the fmt info and the clamped data byte range. */
-function findChunks(bytes: Uint8Array, view: DataView, name: string): { fmt: FmtInfo; dataStart: number; dataBytes: number } {
+function findChunks(bytes: Uint8Array, view: DataView, name: string): ChunkLayout {
   let fmt: FmtInfo | undefined;
   let dataStart = -1;
   let dataBytes = 0;
+  let missingBytes = 0;
   let at = 12;
   while (at + 8 <= bytes.length && (fmt === undefined || dataStart < 0)) {
     const id = fourCc(bytes, at);
@@ -123,27 +152,52 @@ function findChunks(bytes: Uint8Array, view: DataView, name: string): { fmt: Fmt
       dataStart = body;
       const lying = size === STREAMING_SIZE || size > available || (size === 0 && !looksLikeChunk(bytes, view, body));
       dataBytes = lying ? available : size;
+      if (size !== STREAMING_SIZE && size > available) missingBytes = size - available;
       if (lying) break; // the data runs to the end of the file: nothing more to walk
     }
     at = body + size + (size & 1);
   }
   if (fmt === undefined) throw new EmostreamError('EMO_ERR_DECODE', `${name}: WAV has no fmt chunk (truncated or corrupt header)`);
   if (dataStart < 0) throw new EmostreamError('EMO_ERR_DECODE', `${name}: WAV has no data chunk (truncated or corrupt file)`);
-  return { fmt, dataStart, dataBytes };
+  return { fmt, dataStart, dataBytes, missingBytes };
+}
+
+/** Bytes per sample frame: the packed size, or blockAlign when that is larger (padding). */
+function frameBytesOf(fmt: FmtInfo, sampleFormat: WavSampleFormat): number {
+  const minAlign = BYTES_PER_SAMPLE[sampleFormat] * fmt.channels;
+  // Some writers get blockAlign wrong; it can only ever be the packed frame size or larger (padding).
+  return fmt.blockAlign >= minAlign ? fmt.blockAlign : minAlign;
+}
+
+/**
+ * Whether a RIFF/WAVE file is truncated (its data chunk declares more bytes than the file holds), and by how much;
+ * undefined for a complete file or a streaming size. Throws as `decodeWav` does on a file it cannot read.
+ */
+export function wavTruncation(bytes: Uint8Array, name = '<buffer>'): WavTruncation | undefined {
+  if (!isWav(bytes)) throw new EmostreamError('EMO_ERR_DECODE', `${name}: not a RIFF/WAVE file`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { fmt, dataBytes, missingBytes } = findChunks(bytes, view, name);
+  if (missingBytes === 0) return undefined;
+  const frameBytes = frameBytesOf(fmt, sampleFormatOf(fmt, name));
+  const bytesPerSecond = frameBytes * Math.max(1, fmt.sampleRateHz);
+  return {
+    declaredBytes: dataBytes + missingBytes,
+    presentBytes: dataBytes,
+    declaredS: (dataBytes + missingBytes) / bytesPerSecond,
+    presentS: Math.floor(dataBytes / frameBytes) * frameBytes / bytesPerSecond,
+  };
 }
 
 /** Decodes a RIFF/WAVE file to de-interleaved float channels (integer PCM scaled by 2^(bits-1)-1). */
 export function decodeWav(bytes: Uint8Array, name = '<buffer>'): WavAudio {
   if (!isWav(bytes)) throw new EmostreamError('EMO_ERR_DECODE', `${name}: not a RIFF/WAVE file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const { fmt, dataStart, dataBytes } = findChunks(bytes, view, name);
+  const { fmt, dataStart, dataBytes, missingBytes } = findChunks(bytes, view, name);
   const sampleFormat = sampleFormatOf(fmt, name);
   if (fmt.channels < 1) throw new EmostreamError('EMO_ERR_BAD_AUDIO', `${name}: WAV declares 0 channels`);
   if (fmt.sampleRateHz < 1) throw new EmostreamError('EMO_ERR_BAD_AUDIO', `${name}: WAV declares a sample rate of 0 Hz`);
   const bytesPerSample = BYTES_PER_SAMPLE[sampleFormat];
-  const minAlign = bytesPerSample * fmt.channels;
-  // Some writers get blockAlign wrong; it can only ever be the packed frame size or larger (padding).
-  const frameBytes = fmt.blockAlign >= minAlign ? fmt.blockAlign : minAlign;
+  const frameBytes = frameBytesOf(fmt, sampleFormat);
   const frames = Math.floor(dataBytes / frameBytes);
   const channels: Float32Array[] = [];
   for (let c = 0; c < fmt.channels; c++) channels.push(new Float32Array(frames));
@@ -157,7 +211,7 @@ export function decodeWav(bytes: Uint8Array, name = '<buffer>'): WavAudio {
       else nonFinite++;
     }
   }
-  return { channels, sampleRateHz: fmt.sampleRateHz, sampleFormat, nonFiniteSamples: nonFinite };
+  return { channels, sampleRateHz: fmt.sampleRateHz, sampleFormat, nonFiniteSamples: nonFinite, missingDataBytes: missingBytes };
 }
 
 function readSample(view: DataView, at: number, format: WavSampleFormat): number {

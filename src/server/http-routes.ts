@@ -1,5 +1,6 @@
 /**
- * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text) and `GET /overlay?stream=<id>`
+ * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text: the server's metrics, then the
+ * default process metrics of process-metrics.ts) and `GET /overlay?stream=<id>`
  * (the OBS overlay page). Everything else is 404; methods other than GET/HEAD are 405. With a token configured,
  * /metrics and /overlay need it (header or `?token=`); /health never does and reveals no stream names then.
  */
@@ -9,16 +10,19 @@ import { renderOverlayPage, type TrailPoint } from './overlay-page.ts';
 import { STREAM_ID_PATTERN } from '../audio/sources/types.ts';
 import { TRAIL_LENGTH } from './limits.ts';
 import type { ServerMetrics } from './metrics.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 
 /** What the HTTP routes read from the server. */
 export interface HttpContext {
   readonly token: string | undefined;
   readonly metrics: ServerMetrics;
+  /** Default process metrics, rendered after the server's own on /metrics. */
+  readonly processMetrics: ProcessMetrics;
   readonly model: string;
   readonly testModel: boolean;
   readonly startedAtMs: number;
-  /** Running stream ids with their source kind. */
-  streams(): ReadonlyMap<string, string>;
+  /** Running (and reserved) stream ids. */
+  streamIds(): readonly string[];
   /** Recent results of a stream (oldest first). */
   trail(stream: string): readonly TrailPoint[];
   /** Whether the pipeline failed (the server then answers 503 on /health). */
@@ -44,12 +48,12 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpC
         streams: ctx.metrics.streamsActive, results_clients: ctx.metrics.resultsClients, ingest_clients: ctx.metrics.ingestClients,
       };
       if (failure) body.error = failure;
-      if (authorized) body.stream_ids = [...ctx.streams().keys()];
+      if (authorized) body.stream_ids = ctx.streamIds();
       return send(res, failure ? 503 : 200, 'application/json', JSON.stringify(body) + '\n');
     }
     case '/metrics':
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
-      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
+      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render() + ctx.processMetrics.render());
     case '/overlay': {
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
       const stream = url.searchParams.get('stream') ?? undefined;

@@ -2,6 +2,9 @@
  * One ingest WebSocket (`/ingest?stream=<id>&rate=16000&format=s16le`): binary frames of raw mono PCM become a push
  * source in the pipeline. An optional first text message `{"type":"config","rate":…,"format":…}` (before any audio)
  * changes the parameters; `{"type":"end"}` or closing the socket ends the stream (its last seconds are flushed).
+ * After `{"type":"end"}` the server closes the socket itself once the stream's outcome is known, i.e. after its last
+ * result and its `ended` event went out: close 1000 ('end') normally, 1011 (the stream's error code as reason) when the
+ * flush failed.
  *
  * Errors are JSON messages with a stable code (protocol.ts). Fatal ones (`invalid_frame` — a byte count that is not
  * a whole number of samples —, `message_too_large`, `bad_config`) end this stream with an error event and close
@@ -15,6 +18,7 @@ import { bytesPerSample, validatePcmStreamFormat, type PcmStreamFormat } from '.
 import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
 import type { PcmFormat } from '../audio/pcm.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
+import type { StreamOutcome } from './stream-registry.ts';
 import { CONNECTION_ERRORS, connectionError, readyMessage, type ConnectionErrorCode } from './protocol.ts';
 import { MAX_PAYLOAD_BYTES, MAX_TEXT_MESSAGE_BYTES } from './limits.ts';
 
@@ -22,6 +26,8 @@ import { MAX_PAYLOAD_BYTES, MAX_TEXT_MESSAGE_BYTES } from './limits.ts';
 export interface IngestContext {
   /** Starts the stream in the pipeline (subscribes synchronously). */
   addSource(source: StreamSource): void;
+  /** The stream's outcome (its id is reserved): resolves after its last message went to results clients. */
+  readonly outcome: Promise<StreamOutcome>;
   /** Called for every protocol error sent. */
   onProtocolError(code: ConnectionErrorCode): void;
   /** Called with the byte count of every accepted PCM frame. */
@@ -67,6 +73,15 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
     if (source) source.end();
     else ctx.onAbandoned(streamId);
   };
+  /** `{"type":"end"}`: flush, then close once the stream's last result is out. */
+  const endRequested = (): void => {
+    finish();
+    void ctx.outcome.then((outcome) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (outcome.state === 'error') ws.close(1011, String(outcome.code ?? 'internal').slice(0, 120));
+      else ws.close(1000, 'end');
+    });
+  };
 
   ws.send(readyMessage(streamId, pcm.sampleRateHz, pcm.format, MAX_PAYLOAD_BYTES));
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -81,7 +96,7 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
       } catch {
         return fail('bad_message', 'text messages must be JSON objects ({"type":"config"|"end", ...})');
       }
-      if (msg.type === 'end') return finish();
+      if (msg.type === 'end') return endRequested();
       if (msg.type !== 'config') return fail('bad_message', `unknown message type ${JSON.stringify(msg.type)}`);
       if (source) return fail('bad_config', 'config must come before the first audio frame');
       try {

@@ -33,6 +33,9 @@ export const MAX_PENDING_WINDOWS = 5;
  */
 export const MAX_QUEUED_AUDIO_S = 60;
 
+/** Shortest accepted `--token`, characters. */
+export const MIN_TOKEN_LENGTH = 8;
+
 /** Results per stream kept for the overlay trail (and replayed to a new overlay page). */
 export const TRAIL_LENGTH = 12;
 

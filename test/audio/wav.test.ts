@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeWav, encodeWav, isWav, type WavSampleFormat } from '../../src/audio/wav.ts';
+import { decodeWav, encodeWav, isWav, wavTruncation, type WavSampleFormat } from '../../src/audio/wav.ts';
 import { expectError, fmtBody, int16Bytes, lcgBytes, riff, sine } from './helpers.ts';
 
 const test = suite('audio/wav');
@@ -63,6 +63,23 @@ test('lying data sizes (too large, 0, 0xFFFFFFFF) are clamped to the bytes prese
   for (const declared of [1_000_000, 0, 0xffffffff]) {
     const d = decodeWav(riff([['fmt ', fmtBody(1, 1, 16000, 16)], ['data', int16Bytes(values), declared]]));
     assert.equal(Array.from(d.channels[0]!), values.map((v) => Math.fround(v / 32767)), `declared ${declared}`);
+  }
+});
+
+test('a truncated file (declared size beyond the end) decodes what is there and reports the shortfall', () => {
+  const full = encodeWav([sine(8000, 440, 8000, 0.5)], 8000, 's16'); // 1 s, 16000 data bytes
+  const cut = full.subarray(0, 44 + 6001); // 3000.5 frames present: the partial one is dropped
+  const d = decodeWav(cut);
+  assert.is(d.channels[0]!.length, 3000);
+  assert.equal(Array.from(d.channels[0]!), Array.from(decodeWav(full).channels[0]!.subarray(0, 3000)));
+  assert.is(d.missingDataBytes, 16000 - 6001);
+  assert.equal(wavTruncation(cut), { declaredBytes: 16000, presentBytes: 6001, declaredS: 1, presentS: 0.375 });
+  assert.is(decodeWav(full).missingDataBytes, 0);
+  assert.is(wavTruncation(full), undefined);
+  for (const placeholder of [0, 0xffffffff]) {
+    const streamed = riff([['fmt ', fmtBody(1, 1, 16000, 16)], ['data', int16Bytes([1, 2, 3]), placeholder]]);
+    assert.is(decodeWav(streamed).missingDataBytes, 0, `size ${placeholder} is a streaming placeholder, not truncation`);
+    assert.is(wavTruncation(streamed), undefined);
   }
 });
 

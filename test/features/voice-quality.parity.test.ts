@@ -5,10 +5,10 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
 import { createVoiceQuality, VOICE_QUALITY_WIDTH } from '../../src/features/voice-quality.ts';
 import { createFrameGeometry, frameCountOf, type FrameGeometry } from '../../src/features/frame-geometry.ts';
 import { smoothColumn } from '../../src/features/smoothing.ts';
+import { createPitchBranch } from '../../src/features/pitch-branch.ts';
 import { availableClips, loadGoldenClip, maxRelativeError, pearson } from '../fixtures/golden.ts';
 
 const test = suite('voice-quality parity');
@@ -21,27 +21,10 @@ const MIN_PEARSON = 0.9999;
 /** Smallest Pearson r allowed on rows 0 … N−3, which include the reference's tail artifact. */
 const MIN_PEARSON_WITH_TAIL = 0.98;
 
-const PITCH_BRANCH_URL = new URL('../../src/features/pitch-branch.ts', import.meta.url);
-
-/** The part of the pitch branch's API this test uses (the module is loaded only if it exists). */
-interface PitchBranchLike {
-  analyse(samples: Float32Array, start: number): void;
-  drain(onFrame: (frameIndex: number, f0Hz: number, voicing: number) => void): void;
-  finish(onFrame: (frameIndex: number, f0Hz: number, voicing: number) => void): void;
-  release(): void;
-}
-type CreatePitchBranch = (geometry: FrameGeometry) => Promise<PitchBranchLike>;
-
-async function loadPitchBranch(): Promise<CreatePitchBranch | undefined> {
-  if (!existsSync(PITCH_BRANCH_URL)) return undefined;
-  const module = (await import(PITCH_BRANCH_URL.href)) as { createPitchBranch?: CreatePitchBranch };
-  return module.createPitchBranch;
-}
-
 /** Gated, unsmoothed F0 of every frame from the pitch branch. */
-async function f0Track(create: CreatePitchBranch, samples: Float32Array, geometry: FrameGeometry, n: number): Promise<Float64Array> {
+async function f0Track(samples: Float32Array, geometry: FrameGeometry, n: number): Promise<Float64Array> {
   const f0 = new Float64Array(n);
-  const branch = await create(geometry);
+  const branch = await createPitchBranch(geometry);
   const sink = (k: number, hz: number) => { f0[k] = hz; };
   for (let k = 0; k < n; k++) {
     branch.analyse(samples, k * geometry.hop);
@@ -52,35 +35,26 @@ async function f0Track(create: CreatePitchBranch, samples: Float32Array, geometr
   return f0;
 }
 
-const createPitchBranch = await loadPitchBranch();
-
-if (!createPitchBranch) {
-  test('golden parity (skipped: src/features/pitch-branch.ts is not there to give the unsmoothed F0)', () => {
-    console.log('voice-quality parity skipped: no createPitchBranch in src/features/pitch-branch.ts');
-  });
-} else {
-  const create = createPitchBranch;
-  for (const name of availableClips()) {
-    test(`${name}: jitter, shimmer and logHNR match the golden columns`, async () => {
-      const clip = loadGoldenClip(name);
-      const geometry = createFrameGeometry(clip.sampleRateHz);
-      const n = frameCountOf(clip.samples.length, geometry);
-      const f0 = await f0Track(create, clip.samples, geometry, n);
-      const stage = createVoiceQuality(geometry);
-      const raw = new Float32Array(VOICE_QUALITY_WIDTH * n);
-      for (let k = 0; k < n; k++) stage.analyse(k, f0[k], clip.samples, 0, raw, VOICE_QUALITY_WIDTH * k);
-      COLUMNS.forEach((column, c) => {
-        const ours = smoothColumn(Float64Array.from({ length: n }, (_, k) => raw[VOICE_QUALITY_WIDTH * k + c]), 'nonzero');
-        const golden = clip.values.get(column)!;
-        const error = maxRelativeError(ours, golden, clip.rows - 6);
-        const r = pearson(ours, golden, clip.rows - 6);
-        const rWithTail = pearson(ours, golden, clip.rows - 2);
-        assert.ok(error <= MAX_RELATIVE_ERROR, `${name} ${column}: max relative error ${error.toExponential(2)}`);
-        assert.ok(r >= MIN_PEARSON, `${name} ${column}: r ${r.toFixed(6)}`);
-        assert.ok(rWithTail >= MIN_PEARSON_WITH_TAIL, `${name} ${column}: r with tail ${rWithTail.toFixed(4)}`);
-      });
+for (const name of availableClips()) {
+  test(`${name}: jitter, shimmer and logHNR match the golden columns`, async () => {
+    const clip = loadGoldenClip(name);
+    const geometry = createFrameGeometry(clip.sampleRateHz);
+    const n = frameCountOf(clip.samples.length, geometry);
+    const f0 = await f0Track(clip.samples, geometry, n);
+    const stage = createVoiceQuality(geometry);
+    const raw = new Float32Array(VOICE_QUALITY_WIDTH * n);
+    for (let k = 0; k < n; k++) stage.analyse(k, f0[k], clip.samples, 0, raw, VOICE_QUALITY_WIDTH * k);
+    COLUMNS.forEach((column, c) => {
+      const ours = smoothColumn(Float64Array.from({ length: n }, (_, k) => raw[VOICE_QUALITY_WIDTH * k + c]), 'nonzero');
+      const golden = clip.values.get(column)!;
+      const error = maxRelativeError(ours, golden, clip.rows - 6);
+      const r = pearson(ours, golden, clip.rows - 6);
+      const rWithTail = pearson(ours, golden, clip.rows - 2);
+      assert.ok(error <= MAX_RELATIVE_ERROR, `${name} ${column}: max relative error ${error.toExponential(2)}`);
+      assert.ok(r >= MIN_PEARSON, `${name} ${column}: r ${r.toFixed(6)}`);
+      assert.ok(rWithTail >= MIN_PEARSON_WITH_TAIL, `${name} ${column}: r with tail ${rWithTail.toFixed(4)}`);
     });
-  }
+  });
 }
 
 test.run();

@@ -113,15 +113,16 @@ test('unsubscribing early stops every stage: no further events, sources closed',
   const seen: PipelineEvent[] = [];
   const sub = createPipeline(sources, { model }).subscribe((e) => seen.push(e));
   sources.next(src);
-  src.push(audio.s16le.subarray(0, 16000 * 2 * 3)); // 3 s
-  await new Promise((r) => setTimeout(r, 200));
+  src.push(audio.s16le.subarray(0, 16000 * 2 * 3)); // 3 s: one result
+  for (let waited = 0; !seen.some((e) => e.type === 'av') && waited < 20000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(seen.some((e) => e.type === 'av'), 'results arrived before the unsubscribe');
   sub.unsubscribe();
   const count = seen.length;
-  src.push(audio.s16le.subarray(16000 * 2 * 3));
+  assert.is(sources.observed, false, 'sources$ unsubscribed');
+  src.push(audio.s16le.subarray(16000 * 2 * 3)); // 2.5 s more: two results' worth
   src.end();
-  await new Promise((r) => setTimeout(r, 100));
+  for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r)); // a batching turn would run here
   assert.is(seen.length, count);
-  assert.ok(seen.some((e) => e.type === 'av'), 'results arrived before the unsubscribe');
 });
 
 test.run();

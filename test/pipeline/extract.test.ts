@@ -13,7 +13,6 @@ const test = suite('pipeline/extract');
 // end of the audio, so it can only come from the completion flush.
 const audio = testAudio16k(5.05, 6).samples;
 const chunk = (samples: Float32Array, at: number): AudioChunk => ({ streamId: 's', samples, sampleRateHz: 16000, arrivedAtMs: at });
-const tick = () => new Promise((r) => setTimeout(r, 50));
 /** Waits (up to 20 s: CI machines are loaded) until `done()` holds; the extractor starts asynchronously (WASM). */
 async function until(done: () => boolean): Promise<void> {
   for (let waited = 0; !done() && waited < 20000; waited += 10) await new Promise((r) => setTimeout(r, 10));
@@ -30,7 +29,8 @@ test('timeline: windows w0..w2 while chunks arrive, the last (t = 5 s) only at c
   input.pipe(extractWindows()).subscribe({ next: (w) => out.push(w), complete: () => { completed = true; } });
   feed(input, 1600);
   await until(() => out.length >= 3);
-  await tick(); // nothing more may arrive before completion
+  // Once the extractor exists, the waiting chunks are handled in one synchronous run: every chunk is in, and
+  // nothing more may come out before completion.
   assert.equal(out.map((w) => w.endTimeS), [2, 3, 4]);
   assert.ok(out.every((w) => w.completedAtMs >= w.endTimeS * 16000), 'a window is completed by a chunk after its last sample (lookahead)');
   input.complete();
@@ -51,22 +51,25 @@ test('windows equal batch extraction + pooling of the whole signal', async () =>
   out.forEach((w, k) => assert.equal(Array.from(w.features), Array.from(pooled.features.subarray(k * 260, (k + 1) * 260))));
 });
 
-test('an upstream error propagates; early unsubscribe is quiet', async () => {
+test('an upstream error after the first window propagates; unsubscribing stops the windows', async () => {
   const input = new Subject<AudioChunk>();
+  const out: PooledWindow[] = [];
   let error: unknown;
-  input.pipe(extractWindows()).subscribe({ error: (e) => { error = e; } });
-  input.next(chunk(audio.slice(0, 16000), 0));
-  await tick();
+  const sub = input.pipe(extractWindows()).subscribe({ next: (w) => out.push(w), error: (e) => { error = e; } });
+  input.next(chunk(audio.slice(0, 48000), 0)); // 3 s: window w0 once the extractor exists
+  await until(() => out.length === 1);
   input.error(new Error('boom'));
   assert.is((error as Error).message, 'boom');
+  sub.unsubscribe();
   const again = new Subject<AudioChunk>();
   const seen: PooledWindow[] = [];
-  const sub = again.pipe(extractWindows()).subscribe((w) => seen.push(w));
+  const sub2 = again.pipe(extractWindows()).subscribe((w) => seen.push(w));
   again.next(chunk(audio.slice(0, 48000), 0));
-  sub.unsubscribe(); // while the extractor is still being created
-  await tick();
-  again.next(chunk(audio.slice(48000), 1));
-  assert.is(seen.length, 0);
+  await until(() => seen.length === 1);
+  sub2.unsubscribe();
+  again.next(chunk(audio.slice(48000), 1)); // two more windows' worth: none may come out
+  assert.is(seen.length, 1);
+  assert.is(again.observed, false, 'upstream unsubscribed');
 });
 
 test('a stream that changes its sample rate midway errors with EMO_ERR_BAD_AUDIO', async () => {

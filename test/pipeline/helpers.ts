@@ -1,9 +1,10 @@
 /**
  * Shared helpers of the pipeline and server tests: a test-fixture model written to a temp file, deterministic test
- * audio that is exactly representable as s16le (so a WAV file and an ingest stream carry identical samples), and
- * small collectors.
+ * audio that is exactly representable as s16le (so a WAV file and an ingest stream carry identical samples), small
+ * collectors, and `testUnless` (skips with a printed reason).
  */
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import type { Callback, Test } from 'uvu';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestModelWeights, writeLstmModel } from '../../src/model/index.ts';
@@ -80,4 +81,17 @@ export function writeWav16k(dir: string, name: string, samples: Float32Array): s
   const path = join(dir, name);
   writeFileSync(path, encodeWav([samples], 16000, 's16'));
   return path;
+}
+
+/**
+ * Registers tests on `test`, or, when `reason` is given, as `test.skip` with the reason printed as
+ * `[skip] <title>: <reason>` (test/run.mjs collects these lines and lists them in its summary). A skip is decided
+ * before the test runs, never by an early return inside it, so a skipped test is counted as skipped, not passed.
+ */
+export function testUnless(test: Test, reason: string | undefined): (title: string, fn: Callback) => void {
+  return (title, fn) => {
+    if (reason === undefined) return test(title, fn);
+    console.log(`[skip] ${title}: ${reason}`);
+    test.skip(title, fn);
+  };
 }

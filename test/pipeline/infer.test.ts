@@ -40,7 +40,7 @@ test('windows of all streams in one event-loop turn → ONE model.step; two of o
   input.next(started('a')); input.next(started('b')); input.next(started('c'));
   const wa0 = win('a', 0);
   input.next(wa0); input.next(win('b', 0)); input.next(win('c', 0));
-  await new Promise((r) => setTimeout(r, 30));
+  await new Promise((r) => setImmediate(r)); // the turn above is flushed (its setImmediate came first)
   input.next(win('a', 1)); input.next(win('a', 2)); input.next(win('b', 1));
   input.next(ended('a')); input.next(ended('b')); input.next(ended('c'));
   input.complete();
@@ -79,11 +79,15 @@ test('a model failure errors the pipeline; unsubscribe drops pending work', asyn
   await done.then(() => assert.unreachable('should fail'), (err: { code: string }) => assert.is(err.code, 'EMO_ERR_BAD_FEATURES'));
   const again = new Subject<StreamItem>();
   const seen: PipelineEvent[] = [];
-  const sub = again.pipe(inferBatched(model)).subscribe((e) => seen.push(e));
+  calls.length = 0;
+  const sub = again.pipe(inferBatched(counted)).subscribe((e) => seen.push(e));
   again.next(win('x', 0));
   sub.unsubscribe();
-  await new Promise((r) => setTimeout(r, 30));
+  // The turn would have been flushed (and its model.step called) by the next two setImmediate turns.
+  for (let k = 0; k < 2; k++) await new Promise((r) => setImmediate(r));
+  assert.equal(calls, [], 'no model step after unsubscribe');
   assert.is(seen.length, 0);
+  assert.is(again.observed, false);
 });
 
 test.run();

@@ -67,6 +67,7 @@ async function sameAsAnalyse(server: EmostreamServer): Promise<void> {
   await all.waitFor((m) => m.type === 'stream' && m.stream === 'file' && m.state === 'ended', 'file end');
   await all.waitFor((m) => m.type === 'stream' && m.stream === 'live' && m.state === 'ended', 'live end');
   await onlyLive.waitFor((m) => m.type === 'stream' && m.state === 'ended', 'live end (filtered client)');
+  assert.equal(await ingest.closed, [1000, 'end'], 'after {"type":"end"} the server closes the ingest socket once the last result is out');
 
   for (const stream of ['file', 'live']) {
     const got = av(all.messages, stream);

@@ -48,10 +48,13 @@ export function connectClient(url: string, headers?: Record<string, string>): Pr
   });
 }
 
-/** Runs the CLI (`bin/emostream.js`) in a child process; resolves with its exit code and output. */
+/**
+ * Runs the CLI (`bin/emostream.js`) in a child process; resolves with its exit code and output. Like test/run.mjs it
+ * passes `--no-concurrent-recompilation` (Node 20's exit-time deadlock, Node issue 54918, would hang the child).
+ */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/emostream.js', ...args], { cwd: new URL('../..', import.meta.url).pathname, env });
+    const child = spawn(process.execPath, ['--no-concurrent-recompilation', 'bin/emostream.js', ...args], { cwd: new URL('../..', import.meta.url).pathname, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadModel } from '../../src/model/index.ts';
 import type { EmotionModel } from '../../src/model/types.ts';
 import { startServer, POINT_COLOR, PLANE_RADIUS_FRACTION, type EmostreamServer } from '../../src/server/index.ts';
-import { tempDir, testAudio16k, writeTestModel, writeWav16k } from '../pipeline/helpers.ts';
+import { tempDir, testAudio16k, testUnless, writeTestModel, writeWav16k } from '../pipeline/helpers.ts';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { createPipeline } from '../../src/pipeline/index.ts';
 import { fileSource } from '../../src/audio/sources/index.ts';
@@ -15,6 +15,8 @@ import { decodePng, type Image } from './png.ts';
 
 const test = suite('server/overlay (headless Chromium)');
 const CHROMIUM = '/usr/bin/chromium';
+// .ci/run installs Debian's chromium, so in CI the test runs (and fails without a browser); elsewhere it is skipped.
+const withChromium = testUnless(test, existsSync(CHROMIUM) || process.env.CI ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`);
 const dir = tempDir('overlay');
 let model: EmotionModel;
 let server: EmostreamServer;
@@ -36,6 +38,23 @@ test.before(async () => {
   server = await startServer({ model, port: 0, ingest: true });
 });
 test.after(async () => { await server.close(); await model.release(); dir.cleanup(); });
+
+test('without a browser: the page embeds the stream\'s last results (the registry\'s trail) and forgets them when it ends', async () => {
+  const ws = server.url.replace('http', 'ws');
+  const watcher = await connectClient(`${ws}/results?stream=tr`);
+  const ingest = await connectClient(`${ws}/ingest?stream=tr`);
+  sendFrames(ingest.ws, audio.s16le.subarray(0, 2 * 16000 * 5), 3200); // 5 s: results at t = 2, 3, 4 (at least)
+  await watcher.waitFor((m) => m.type === 'av' && m.t === 4);
+  const config = async () => JSON.parse(/const CONFIG = (.*);/.exec(await (await fetch(`${server.url}/overlay?stream=tr`)).text())![1]) as { trail: Message[]; stream: string };
+  const live = await config();
+  const sent = watcher.messages.filter((m) => m.type === 'av');
+  assert.is(live.stream, 'tr');
+  assert.equal(live.trail, sent.map((m) => ({ t: m.t, arousal: m.arousal, valence: m.valence })));
+  ingest.ws.send(JSON.stringify({ type: 'end' }));
+  await ingest.closed;
+  assert.equal((await config()).trail, [], 'an ended stream has no trail');
+  watcher.ws.close();
+});
 
 /** Screenshots `url` with headless Chromium (async: the server answering it runs in this process). */
 async function screenshot(url: string, width: number, height: number, name: string): Promise<Image> {
@@ -72,13 +91,8 @@ const expectedAt = (m: Message, w: number, h: number) => {
   return { x: w / 2 + c(m.valence as number) * r, y: h / 2 - c(m.arousal as number) * r };
 };
 
-test('the overlay is transparent, draws the plane, and its point sits at (valence, arousal) and moves with them', async () => {
-  if (!existsSync(CHROMIUM)) {
-    // .ci/run installs Debian's chromium, so in CI a missing browser is a failure; on a developer machine, a note.
-    assert.not.ok(process.env.CI, `${CHROMIUM} is not installed (.ci/run should have installed it)`);
-    console.log(`  not run: ${CHROMIUM} not installed (apt-get install chromium)`);
-    return;
-  }
+withChromium('the overlay is transparent, draws the plane, and its point sits at (valence, arousal) and moves with them', async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is not installed (.ci/run should have installed it)`);
   const ws = server.url.replace('http', 'ws');
   const watcher = await connectClient(`${ws}/results?stream=ov`);
   const ingest = await connectClient(`${ws}/ingest?stream=ov`);

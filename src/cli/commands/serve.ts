@@ -1,9 +1,12 @@
 /**
  * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
- * [--port 8080] [--host 127.0.0.1] [--token T] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM.
+ * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM
+ * (exit 0). Without --ingest, a server whose every source failed has nothing left to serve: it stops and exits with
+ * the exit code of the first source's error (README "Exit codes"); with --ingest it keeps running for new streams.
  */
 import { basename, extname } from 'node:path';
 import { EmostreamError } from '../../errors.ts';
+import type { EmostreamServer } from '../../server/server-types.ts';
 import { fileSource } from '../../audio/sources/file-source.ts';
 import { urlSource } from '../../audio/sources/url-source.ts';
 import { listInputDevices, micSource, selectInputDevice } from '../../audio/sources/mic-source.ts';
@@ -13,7 +16,7 @@ import { startServer } from '../../server/create-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 
-export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token T]
+export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
 
 Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
 
@@ -31,15 +34,20 @@ Server:
                         arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --port <n>            TCP port (default 8080; 0 = any free port)
   --host <addr>         interface (default 127.0.0.1); any other host requires --token
-  --token <secret>      required on every endpoint but /health (Authorization: Bearer, or ?token=)
+  --token <secret>      at least 8 characters; required on every endpoint but /health (Authorization: Bearer,
+                        or ?token=)
   --allow-test-model    accept a test-fixture model (random weights) and print a warning
   --workers <n>         feature-extraction worker threads (default: CPU count; 0 = extract in the main thread)
 
 Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
 
+Runs until Ctrl-C. Without --ingest, when every source has failed the server stops and exits with the first
+source's exit code (e.g. 3: file missing, 8: no input device, 9: network source failure).
+
 Examples:
   emostream serve --mic
   emostream serve --model music --url http://radio.example/stream.mp3 --ingest --port 9000
+  emostream serve --model speech --ingest --host 0.0.0.0 --token s3cret-token
   arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model speech --stdin --format s16le --rate 16000`;
 
 /** `--mic` takes an optional value: a bare `--mic` becomes `--mic default`. */
@@ -123,12 +131,32 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   server.events.subscribe((event) => {
     if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
   });
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    // `on`, not `once`: a signal can arrive twice (terminal + launcher forwarding, bin/emostream.js); both mean stop.
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const failure = await untilStopped(server, sources.length > 0 && !values.ingest);
   await server.close();
   await model.release();
+  if (failure) throw failure;
+}
+
+/**
+ * Resolves on SIGINT/SIGTERM (undefined) or, with `stopWhenSourcesFail`, once every source given at start failed:
+ * then with an error carrying the first source's EMO_ERR_* code (so its exit code).
+ */
+function untilStopped(server: EmostreamServer, stopWhenSourcesFail: boolean): Promise<EmostreamError | undefined> {
+  return new Promise((resolve) => {
+    // The handlers stay installed: a signal can arrive twice (the terminal and the launcher's forwarding,
+    // bin/emostream.js), and a second one must not kill the process while it closes.
+    const stop = (result: EmostreamError | undefined): void => resolve(result);
+    const onSignal = (): void => stop(undefined);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (!stopWhenSourcesFail) return;
+    void server.sourcesSettled.then((outcomes) => {
+      if (outcomes.length === 0 || !outcomes.every((o) => o.state === 'error')) return;
+      const first = outcomes[0].error;
+      const code = first instanceof EmostreamError ? first.code : 'EMO_ERR_INTERNAL';
+      const why = first instanceof Error ? first.message.split('\n')[0] : String(first);
+      const ids = outcomes.map((o) => o.streamId).join(', ');
+      stop(new EmostreamError(code, `serve: every source failed (${ids}), nothing left to serve; first error: ${why}`, { cause: first }));
+    });
+  });
 }

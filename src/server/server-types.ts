@@ -1,0 +1,56 @@
+/**
+ * The public contract of the server (`startServer`): its options and the running server's handle. Kept apart from
+ * the wiring in create-server.ts.
+ */
+import type { Subject } from 'rxjs';
+import type { StreamSource } from '../audio/sources/types.ts';
+import type { EmotionModel } from '../model/types.ts';
+import type { FeaturePool } from '../pipeline/feature-pool.ts';
+import type { SerializedEvent } from '../pipeline/serialize.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { StreamOutcome } from './stream-registry.ts';
+
+/** Options of `startServer`. */
+export interface ServerOptions {
+  readonly model: EmotionModel;
+  /** Interface to listen on. Default '127.0.0.1'. Non-loopback needs `token`. */
+  readonly host?: string;
+  /** TCP port (0 = any free port). Default 8080. */
+  readonly port?: number;
+  /** Shared secret (≥ 8 characters) for every endpoint but /health (Bearer header or ?token=). Default: none (loopback only). */
+  readonly token?: string;
+  /** Accept ingest sockets. Default false. */
+  readonly ingest?: boolean;
+  /** Sources started with the server (each its own stream id). Default none. */
+  readonly sources?: readonly StreamSource[];
+  /** Messages queued per slow results client before drop-oldest. Default MAX_QUEUED_MESSAGES. */
+  readonly maxQueuedMessages?: number;
+  /** Unsent bytes per results socket before queuing. Default MAX_CLIENT_BUFFERED_BYTES. */
+  readonly maxBufferedBytes?: number;
+  /**
+   * Feature-extraction worker threads (integer ≥ 0): resampling, LLD extraction and pooling of each stream run on
+   * one of them; 0 runs everything in the main thread. Default os.availableParallelism().
+   */
+  readonly workers?: number;
+}
+
+/** A running server. */
+export interface EmostreamServer {
+  /** `http://host:port` (ws URLs: replace the scheme). */
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: ServerMetrics;
+  /** Starts another stream (EMO_ERR_BAD_CONFIG if its id is invalid or in use). */
+  addSource(source: StreamSource): void;
+  /**
+   * Resolves once every source given in `ServerOptions.sources` has ended, failed, or been stopped by `close()`,
+   * with one outcome per source in the order given (immediately, with `[]`, when there were none).
+   */
+  readonly sourcesSettled: Promise<readonly StreamOutcome[]>;
+  /** Every serialised pipeline event, as sent to clients. */
+  readonly events: Subject<SerializedEvent>;
+  /** The feature-worker pool (undefined with `workers: 0`). */
+  readonly featurePool: FeaturePool | undefined;
+  /** Stops sources and sockets; resolves when the port is closed. */
+  close(): Promise<void>;
+}
