@@ -3,7 +3,7 @@
  * raw 65-wide LLD row (recipe 5.5–5.8).
  *
  * Per frame k (both frames start at sample k·hop):
- *   20 ms frame → RMS (unwindowed) ; × Hamming → symmetric zero-pad to N_short → KissFFT → |X|, |X|²
+ *   20 ms frame → RMS (unwindowed) ; × Hamming → symmetric zero-pad to N_short → real FFT (= KissFFT's) → |X|, |X|²
  *     |X|² → mel bank → loudness, RASTA bands + RASTA loudness, MFCC 1–14 ; |X|² → band energies, spectral shape
  *     |X| and the previous frame's |X| → flux (0 in the first frame)
  *   60 ms frame → ZCR (unwindowed)
@@ -15,7 +15,6 @@
  * bank's 8 kHz upper edge is clamped to Nyquist (mel-filterbank.ts); digital silence gives finite values throughout.
  * @see frame-geometry.ts
  */
-import { createRealFft, type RealFft } from './fft.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { hammingWindow } from './windows.ts';
 import { COL } from './registry.ts';
@@ -44,7 +43,7 @@ export interface ShortFrameBranch {
   analyse(samples: Float32Array, start: number, row: Float32Array): void;
   /** Forgets the cross-frame state (flux history, RASTA filter), as at the start of a new stream. */
   reset(): void;
-  /** Frees the FFT's WASM memory; the branch must not be used afterwards. */
+  /** Ends the branch (its WebAssembly memory is garbage-collected with it); it must not be used afterwards. */
   release(): void;
 }
 
@@ -58,18 +57,13 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
   const rasta = createRastaFilter(loudnessTable);
   const mfccTable = createMfccTable(bank.bandCount);
   const kernel = createShortFrameKernel({
-    shortLength, longLength, window: hammingWindow(shortLength), bank,
+    shortLength, longLength, fftSize: shortFftSize, pad: shortPad, window: hammingWindow(shortLength), bank,
     lowBand: createBandEnergyTable(250, 650, sampleRateHz, shortFftSize),
     highBand: createBandEnergyTable(1000, 4000, sampleRateHz, shortFftSize),
     shape: createSpectralShapeTables(sampleRateHz, shortFftSize),
   });
-  const { frame, windowed, power, mel, out } = kernel;
-  const kernelSpectrum = kernel.spectrum;
-  // The FFT last: table validation above may throw, and nothing on the WASM heap must leak then.
-  const fft: RealFft = await createRealFft(shortFftSize);
-  fft.input.fill(0); // the padding stays zero: only [shortPad, shortPad + shortLength) is written per frame
+  const { frame, power, mel, out } = kernel;
   let havePrevious = false;
-  let released = false;
   const entropyColumn = COL.FBAND_250_650 + SHORT_OUT_ENTROPY;
 
   return {
@@ -79,9 +73,7 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
       kernel.analyseTime();
       row[COL.RMS] = out[0];
       row[COL.ZCR] = out[1];
-      fft.input.set(windowed, shortPad); // getter: re-derived only if the KissFFT heap grew
-      fft.transform();
-      kernelSpectrum.set(fft.spectrum);
+      kernel.transform();
       kernel.analyseSpectrum(havePrevious);
       havePrevious = true;
       for (let j = 0; j < SHORT_OUT_COLUMNS; j++) row[COL.FBAND_250_650 + j] = out[j];
@@ -96,10 +88,6 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
       havePrevious = false;
       rasta.reset();
     },
-    release() {
-      if (released) return;
-      released = true;
-      fft.release();
-    },
+    release() {},
   };
 }

@@ -131,7 +131,7 @@ for (const fs of [16000, 8000, 44100]) {
     const high = createBandEnergyTable(1000, 4000, fs, g.shortFftSize);
     const shape = createSpectralShapeTables(fs, g.shortFftSize);
     const window = hammingWindow(g.shortLength);
-    const kernel = createShortFrameKernel({ shortLength: g.shortLength, longLength: g.longLength, window, bank, lowBand: low, highBand: high, shape });
+    const kernel = createShortFrameKernel({ shortLength: g.shortLength, longLength: g.longLength, fftSize: g.shortFftSize, pad: g.shortPad, window, bank, lowBand: low, highBand: high, shape });
     const rnd = seededRandom(fs + 1);
     const power = new Float32Array(bins), magnitude = new Float32Array(bins), previous = new Float32Array(bins);
     const mel = new Float64Array(bank.bandCount), values = new Float64Array(13);
