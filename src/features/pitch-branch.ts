@@ -78,7 +78,7 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
       if (!(start >= 0) || start + N > samples.length) {
         throw new EmostreamError('EMO_ERR_INTERNAL', `pitch frame [${start}, ${start + N}) outside ${samples.length} samples`);
       }
-      for (let i = 0; i < N; i++) kernelFrame[i] = samples[start + i];
+      kernelFrame.set(samples.subarray(start, start + N)); // a memcpy (a JS copy loop is 5× slower)
       kernel.windowFrame();
       kernel.transform();
       const peakCount = kernel.run();

@@ -69,7 +69,7 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
   return {
     geometry,
     analyse(samples, start, row) {
-      for (let i = 0; i < longLength; i++) frame[i] = samples[start + i];
+      frame.set(samples.subarray(start, start + longLength)); // a memcpy (a JS copy loop is 5× slower)
       kernel.analyseTime();
       row[COL.RMS] = out[0];
       row[COL.ZCR] = out[1];

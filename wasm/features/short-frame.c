@@ -111,8 +111,10 @@ static f64 harmonicity(const float *power, int bins) {
   for (int k = 3; k < last - 1; k++) {
     f64 p2 = power[k + 2];
     int extremum = ((m2 < p) & (m1 < p) & (p > p1) & (p > p2)) | ((m2 > p) & (m1 > p) & (p < p1) & (p < p2));
-    if (extremum & (previous >= 0)) sum += __builtin_fabs(p - previous);
-    if (extremum) previous = p;
+    /* selects, not branches: extrema are unpredictable (adding +0.0 leaves the non-negative sum unchanged) */
+    f64 step = __builtin_fabs(p - previous);
+    sum += (extremum & (previous >= 0)) ? step : 0.0;
+    previous = extremum ? p : previous;
     m2 = m1; m1 = p; p = p1; p1 = p2;
   }
   return sum / 2 / last;
