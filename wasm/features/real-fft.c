@@ -79,6 +79,96 @@ static void bfly2_scalar(float *re, float *im, int k, int m, const float *w) {
   im[k] += ti;
 }
 
+/* The radix-4 butterfly of bfly4_simd on 4 lanes already gathered (a_j = element j of each lane's butterfly) with
+ * per-lane twiddles w1 … w3; results back into a0 … a3. */
+static void bfly4_lanes(v128_t *ar, v128_t *ai, v128_t w1r, v128_t w1i, v128_t w2r, v128_t w2i, v128_t w3r, v128_t w3i) {
+  v128_t s0r = wasm_f32x4_sub(wasm_f32x4_mul(ar[1], w1r), wasm_f32x4_mul(ai[1], w1i));
+  v128_t s0i = wasm_f32x4_add(wasm_f32x4_mul(ar[1], w1i), wasm_f32x4_mul(ai[1], w1r));
+  v128_t s1r = wasm_f32x4_sub(wasm_f32x4_mul(ar[2], w2r), wasm_f32x4_mul(ai[2], w2i));
+  v128_t s1i = wasm_f32x4_add(wasm_f32x4_mul(ar[2], w2i), wasm_f32x4_mul(ai[2], w2r));
+  v128_t s2r = wasm_f32x4_sub(wasm_f32x4_mul(ar[3], w3r), wasm_f32x4_mul(ai[3], w3i));
+  v128_t s2i = wasm_f32x4_add(wasm_f32x4_mul(ar[3], w3i), wasm_f32x4_mul(ai[3], w3r));
+  v128_t s5r = wasm_f32x4_sub(ar[0], s1r), s5i = wasm_f32x4_sub(ai[0], s1i);
+  v128_t a0r = wasm_f32x4_add(ar[0], s1r), a0i = wasm_f32x4_add(ai[0], s1i);
+  v128_t s3r = wasm_f32x4_add(s0r, s2r), s3i = wasm_f32x4_add(s0i, s2i);
+  v128_t s4r = wasm_f32x4_sub(s0r, s2r), s4i = wasm_f32x4_sub(s0i, s2i);
+  ar[2] = wasm_f32x4_sub(a0r, s3r);
+  ai[2] = wasm_f32x4_sub(a0i, s3i);
+  ar[0] = wasm_f32x4_add(a0r, s3r);
+  ai[0] = wasm_f32x4_add(a0i, s3i);
+  ar[1] = wasm_f32x4_add(s5r, s4i);
+  ai[1] = wasm_f32x4_sub(s5i, s4r);
+  ar[3] = wasm_f32x4_sub(s5r, s4i);
+  ai[3] = wasm_f32x4_add(s5i, s4r);
+}
+
+/* 4×4 transpose of v[0..3] (rows ↔ columns of 32-bit lanes). */
+static void transpose4(v128_t *v) {
+  v128_t t0 = wasm_i32x4_shuffle(v[0], v[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(v[0], v[1], 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(v[2], v[3], 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(v[2], v[3], 2, 6, 3, 7);
+  v[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+  v[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+  v[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+  v[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+/* Radix-4 level with span m = 1: four groups (16 consecutive values from g) at once, one group per lane. */
+static void bfly4_m1_x4(float *re, float *im, int g, const float *w) {
+  v128_t ar[4], ai[4];
+  for (int j = 0; j < 4; j++) {
+    ar[j] = wasm_v128_load(re + g + 4 * j);
+    ai[j] = wasm_v128_load(im + g + 4 * j);
+  }
+  transpose4(ar);
+  transpose4(ai);
+  bfly4_lanes(ar, ai, wasm_f32x4_splat(w[0]), wasm_f32x4_splat(w[1]), wasm_f32x4_splat(w[2]), wasm_f32x4_splat(w[3]),
+              wasm_f32x4_splat(w[4]), wasm_f32x4_splat(w[5]));
+  transpose4(ar);
+  transpose4(ai);
+  for (int j = 0; j < 4; j++) {
+    wasm_v128_store(re + g + 4 * j, ar[j]);
+    wasm_v128_store(im + g + 4 * j, ai[j]);
+  }
+}
+
+/* Radix-4 level with span m = 2: two groups (16 values from g), lanes (group 0 k 0, g0 k1, g1 k0, g1 k1). */
+static void bfly4_m2_x2(float *re, float *im, int g, const float *w) {
+  v128_t ar[4], ai[4];
+  for (int j = 0; j < 4; j++) {
+    ar[j] = wasm_i64x2_shuffle(wasm_v128_load64_zero(re + g + 2 * j), wasm_v128_load64_zero(re + g + 8 + 2 * j), 0, 2);
+    ai[j] = wasm_i64x2_shuffle(wasm_v128_load64_zero(im + g + 2 * j), wasm_v128_load64_zero(im + g + 8 + 2 * j), 0, 2);
+  }
+  v128_t tw[6];
+  for (int t = 0; t < 6; t++) {
+    v128_t pair = wasm_v128_load64_zero(w + 2 * t); /* W[k = 0], W[k = 1] of one table */
+    tw[t] = wasm_i64x2_shuffle(pair, pair, 0, 0);
+  }
+  bfly4_lanes(ar, ai, tw[0], tw[1], tw[2], tw[3], tw[4], tw[5]);
+  for (int j = 0; j < 4; j++) {
+    wasm_v128_store64_lane(re + g + 2 * j, ar[j], 0);
+    wasm_v128_store64_lane(re + g + 8 + 2 * j, ar[j], 1);
+    wasm_v128_store64_lane(im + g + 2 * j, ai[j], 0);
+    wasm_v128_store64_lane(im + g + 8 + 2 * j, ai[j], 1);
+  }
+}
+
+/* Radix-2 level with span m = 1: four groups (8 values from g), one group per lane (kf_bfly2 lane by lane). */
+static void bfly2_m1_x4(float *re, float *im, int g, const float *w) {
+  v128_t r0 = wasm_v128_load(re + g), r1 = wasm_v128_load(re + g + 4);
+  v128_t i0 = wasm_v128_load(im + g), i1 = wasm_v128_load(im + g + 4);
+  v128_t ar = wasm_i32x4_shuffle(r0, r1, 0, 2, 4, 6), br = wasm_i32x4_shuffle(r0, r1, 1, 3, 5, 7);
+  v128_t ai = wasm_i32x4_shuffle(i0, i1, 0, 2, 4, 6), bi = wasm_i32x4_shuffle(i0, i1, 1, 3, 5, 7);
+  v128_t wr = wasm_f32x4_splat(w[0]), wi = wasm_f32x4_splat(w[1]);
+  v128_t tr = wasm_f32x4_sub(wasm_f32x4_mul(br, wr), wasm_f32x4_mul(bi, wi));
+  v128_t ti = wasm_f32x4_add(wasm_f32x4_mul(br, wi), wasm_f32x4_mul(bi, wr));
+  v128_t nbr = wasm_f32x4_sub(ar, tr), nbi = wasm_f32x4_sub(ai, ti);
+  v128_t nar = wasm_f32x4_add(ar, tr), nai = wasm_f32x4_add(ai, ti);
+  wasm_v128_store(re + g, wasm_i32x4_shuffle(nar, nbr, 0, 4, 1, 5));
+  wasm_v128_store(re + g + 4, wasm_i32x4_shuffle(nar, nbr, 2, 6, 3, 7));
+  wasm_v128_store(im + g, wasm_i32x4_shuffle(nai, nbi, 0, 4, 1, 5));
+  wasm_v128_store(im + g + 4, wasm_i32x4_shuffle(nai, nbi, 2, 6, 3, 7));
+}
+
 /* The complex FFT of size n: leaves gathered by perm, then the levels bottom-up over every group. */
 static void complex_fft(const float *input, int n, const int *perm, int levels, const int *radix, const int *span,
                         const float *twiddles, float *re, float *im) {
@@ -89,7 +179,12 @@ static void complex_fft(const float *input, int n, const int *perm, int levels, 
   const float *w = twiddles;
   for (int l = levels - 1; l >= 0; l--) {
     int p = radix[l], m = span[l], group = p * m;
-    for (int g = 0; g < n; g += group) {
+    int g = 0;
+    /* short spans: several groups per SIMD step (the lanes hold different groups; same operations per lane) */
+    if (p == 4 && m == 1) for (; g + 4 * group <= n; g += 4 * group) bfly4_m1_x4(re, im, g, w);
+    if (p == 4 && m == 2) for (; g + 2 * group <= n; g += 2 * group) bfly4_m2_x2(re, im, g, w);
+    if (p == 2 && m == 1) for (; g + 4 * group <= n; g += 4 * group) bfly2_m1_x4(re, im, g, w);
+    for (; g < n; g += group) {
       float *gr = re + g, *gi = im + g;
       if (p == 4) {
         int k = 0;
@@ -113,7 +208,30 @@ void real_fft(const float *input, float *out, int n, const int *perm, int levels
   out[2 * n] = dcr - dci;
   out[1] = 0;
   out[2 * n + 1] = 0;
-  for (int k = 1; k <= n / 2; k++) {
+  int k = 1;
+  /* four k at a time while k + 3 < n/2 (the positions k and n−k of different k never coincide there) */
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (; k + 3 < n / 2; k += 4) {
+    v128_t pkr = wasm_v128_load(re + k), pki = wasm_v128_load(im + k);
+    v128_t nr = wasm_v128_load(re + n - k - 3), ni = wasm_v128_load(im + n - k - 3);
+    v128_t pnr = wasm_i32x4_shuffle(nr, nr, 3, 2, 1, 0); /* lane j: Z_{n−k−j} */
+    v128_t pni = wasm_f32x4_neg(wasm_i32x4_shuffle(ni, ni, 3, 2, 1, 0));
+    v128_t f1r = wasm_f32x4_add(pkr, pnr), f1i = wasm_f32x4_add(pki, pni);
+    v128_t f2r = wasm_f32x4_sub(pkr, pnr), f2i = wasm_f32x4_sub(pki, pni);
+    v128_t w0 = wasm_v128_load(superTwiddles + 2 * (k - 1)), w1 = wasm_v128_load(superTwiddles + 2 * (k - 1) + 4);
+    v128_t wr = wasm_i32x4_shuffle(w0, w1, 0, 2, 4, 6), wi = wasm_i32x4_shuffle(w0, w1, 1, 3, 5, 7);
+    v128_t tr = wasm_f32x4_sub(wasm_f32x4_mul(f2r, wr), wasm_f32x4_mul(f2i, wi));
+    v128_t ti = wasm_f32x4_add(wasm_f32x4_mul(f2r, wi), wasm_f32x4_mul(f2i, wr));
+    v128_t lowR = wasm_f32x4_mul(wasm_f32x4_add(f1r, tr), half), lowI = wasm_f32x4_mul(wasm_f32x4_add(f1i, ti), half);
+    wasm_v128_store(out + 2 * k, wasm_i32x4_shuffle(lowR, lowI, 0, 4, 1, 5));
+    wasm_v128_store(out + 2 * k + 4, wasm_i32x4_shuffle(lowR, lowI, 2, 6, 3, 7));
+    v128_t highR = wasm_f32x4_mul(wasm_f32x4_sub(f1r, tr), half), highI = wasm_f32x4_mul(wasm_f32x4_sub(ti, f1i), half);
+    highR = wasm_i32x4_shuffle(highR, highR, 3, 2, 1, 0); /* ascending positions n−k−3 … n−k */
+    highI = wasm_i32x4_shuffle(highI, highI, 3, 2, 1, 0);
+    wasm_v128_store(out + 2 * (n - k - 3), wasm_i32x4_shuffle(highR, highI, 0, 4, 1, 5));
+    wasm_v128_store(out + 2 * (n - k - 3) + 4, wasm_i32x4_shuffle(highR, highI, 2, 6, 3, 7));
+  }
+  for (; k <= n / 2; k++) {
     float pkr = re[k], pki = im[k], pnr = re[n - k], pni = -im[n - k];
     float f1r = pkr + pnr, f1i = pki + pni, f2r = pkr - pnr, f2i = pki - pni;
     float wr = superTwiddles[2 * (k - 1)], wi = superTwiddles[2 * (k - 1) + 1];
