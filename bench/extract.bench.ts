@@ -19,6 +19,7 @@ import { createPitchBranch } from '../src/features/pitch-branch.ts';
 import { createVoiceQuality } from '../src/features/voice-quality.ts';
 import { createLldPostProcessor } from '../src/features/lld-post.ts';
 import { createRealFft } from '../src/features/fft.ts';
+import { createWasmRealFft } from '../src/features/real-fft-wasm.ts';
 import { gaussianWindow, hammingWindow } from '../src/features/windows.ts';
 import { COL, LLD_COUNT } from '../src/features/registry.ts';
 import { rmsEnergy, zeroCrossingRate } from '../src/features/energy.ts';
@@ -91,7 +92,7 @@ const framingAndFft = await (async () => {
   const fftLong = await createRealFft(geometry.longFftSize);
   const hw = hammingWindow(geometry.shortLength);
   const gw = gaussianWindow(geometry.longLength);
-  const framing = timers.time('framing+windowing', () => {
+  const framing = timers.time('framing+windowing (TypeScript reference)', () => {
     for (let k = 0; k < frames; k++) {
       const s = k * geometry.hop;
       const a = fftShort.input, b = fftLong.input;
@@ -99,13 +100,18 @@ const framingAndFft = await (async () => {
       for (let i = 0; i < geometry.longLength; i++) b[geometry.longPad + i] = audio[s + i] * gw[i];
     }
   });
-  const fft = timers.time('FFT (KissFFT WASM, 512 + 1024)', () => {
+  const fft = timers.time('FFT (KissFFT WASM, 512 + 1024; the reference)', () => {
     for (let k = 0; k < frames; k++) { fftShort.transform(); fftLong.transform(); }
   });
   fftShort.release(); fftLong.release();
-  return { framing, fft };
+  const ownShort = createWasmRealFft(geometry.shortFftSize), ownLong = createWasmRealFft(geometry.longFftSize);
+  const ownFft = timers.time('FFT (own WebAssembly SIMD, bit-identical; used by the kernels)', () => {
+    for (let k = 0; k < frames; k++) { ownShort.transform(); ownLong.transform(); }
+  });
+  return { framing, fft, ownFft };
 })();
-// The short branch's families, each alone on precomputed spectra of every frame.
+// The short branch's families as the TypeScript reference modules (the branch runs their bin loops in its
+// WebAssembly kernel, bit-identical), each alone on precomputed spectra of every frame.
 {
   const fft = await createRealFft(geometry.shortFftSize);
   const hw = hammingWindow(geometry.shortLength);
@@ -149,20 +155,20 @@ const framingAndFft = await (async () => {
 }
 const short = await createShortFrameBranch(geometry);
 const rowScratch = new Float32Array(LLD_COUNT);
-timers.time('short-frame branch (energy, auditory/RASTA, spectral, MFCC; incl. its FFT)', () => {
+timers.time('short-frame branch (WebAssembly kernel + per-band TypeScript; incl. its FFT)', () => {
   for (let k = 0; k < frames; k++) short.analyse(audio, k * geometry.hop, rowScratch);
 });
 short.release();
 const pitch = await createPitchBranch(geometry);
 const f0s = new Float64Array(frames);
-timers.time('pitch branch (60 ms FFT, octave scale, SHS, Viterbi)', () => {
+timers.time('pitch branch (WebAssembly window, FFT, octave scale, SHS; Viterbi)', () => {
   const take = (k: number, f0: number) => { f0s[k] = f0; };
   for (let k = 0; k < frames; k++) { pitch.analyse(audio, k * geometry.hop); pitch.drain(take); }
   pitch.finish(take);
 });
 pitch.release();
 const voice = createVoiceQuality(geometry);
-timers.time('voice quality (jitter, shimmer, HNR)', () => {
+timers.time('voice quality (jitter, shimmer, HNR; WebAssembly correlation)', () => {
   for (let k = 0; k < frames; k++) voice.analyse(k, f0s[k], audio, 0, rowScratch, 2);
 });
 const post = createLldPostProcessor('correct', () => {});
@@ -250,6 +256,6 @@ console.log(`RESULT ${JSON.stringify({
   bench: 'extract', audioSeconds: SECONDS, sampleRateHz: FS, frames, runs: RUNS, cpuSecondsMedian: cpuMedian, cpuSecondsRuns: runs,
   audioSecondsPerCpuSecond: throughput, ratioToOpenSmile: throughput / OPENSMILE_AUDIO_S_PER_CPU_S, target: 200,
   rows: rowsPerRun, stagesMs: Object.fromEntries([...timers.entries()].map(([k, v]) => [k.trim(), 1000 * v])), peakRssMb, baselineRssMb, loadAverage1m: loadavg()[0],
-  framingMs: 1000 * framingAndFft.framing, fftMs: 1000 * framingAndFft.fft,
+  framingMs: 1000 * framingAndFft.framing, fftMs: 1000 * framingAndFft.fft, ownFftMs: 1000 * framingAndFft.ownFft,
   wholeProcess: whole,
 })}`);
