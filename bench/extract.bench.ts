@@ -167,8 +167,8 @@ timers.time('pitch branch (WebAssembly window, FFT, octave scale, SHS; Viterbi)'
   pitch.finish(take);
 });
 pitch.release();
-const voice = createVoiceQuality(geometry);
 timers.time('voice quality (jitter, shimmer, HNR; WebAssembly correlation)', () => {
+  const voice = createVoiceQuality(geometry); // fresh per pass: a stage restarted at frame 0 would carry its state
   for (let k = 0; k < frames; k++) voice.analyse(k, f0s[k], audio, 0, rowScratch, 2);
 });
 const post = createLldPostProcessor('correct', () => {});
