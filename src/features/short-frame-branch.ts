@@ -11,7 +11,8 @@
  * WebAssembly (short-frame-wasm.ts), bit-identical to the TypeScript modules named above; the per-band work with
  * logarithms and powers (auditory spectrum, RASTA, MFCC) and the entropy stay in TypeScript (V8's Math functions).
  * State across frames: the previous magnitude spectrum and the RASTA filter (5-frame warm-up). Every buffer is
- * created in the factory; `analyse` allocates no buffers. Any rate of `createFrameGeometry` works: below 16 kHz the mel
+ * created in the factory; `analyse` allocates no buffers (only the
+ * subarray view its frame copy reads). Any rate of `createFrameGeometry` works: below 16 kHz the mel
  * bank's 8 kHz upper edge is clamped to Nyquist (mel-filterbank.ts); digital silence gives finite values throughout.
  * @see frame-geometry.ts
  */

@@ -10,7 +10,8 @@
  * all clipped to ≤ 1 (ratios, no unit), and logHNR = 20·log10(E_h/E_n) dB (floor −100) from the RMS of the average
  * period E_h and the RMS of each period's deviation from it E_n. Unvoiced frames give 0, 0, 0, −100.
  * State (read position, carry-over, last period and period difference, held values) carries across frames; the
- * scratch buffers are sized in the factory for the lowest pitch, so `analyse` allocates nothing.
+ * scratch buffers are sized in the factory for the lowest pitch, so `analyse` allocates no buffers (only
+ * the subarray view of its per-frame copy into the WebAssembly correlation).
  * @see voice-quality-correlation.ts (the correlation, run by its WebAssembly twin voice-correlation-wasm.ts)
  * @see pitch-branch.ts (the F0 that drives this stage)
  */
