@@ -5,6 +5,7 @@
  * with vibrato plus noise-burst percussion).
  */
 import { seededRandom } from '../test/fixtures/signals.ts';
+import { encodeWav } from '../src/audio/index.ts';
 
 /** Two-pole resonator y[n] = x[n] + 2r·cos(θ)·y[n−1] − r²·y[n−2] (a formant at f Hz with bandwidth bw Hz). */
 function resonate(x: Float32Array, fHz: number, bwHz: number, fs: number): Float32Array {
@@ -71,4 +72,9 @@ export function benchAudio(seconds = 60, fs = 16000, seed = 2017): Float32Array 
     out.set(part.subarray(0, Math.min(part.length, out.length - block * 5 * fs)), block * 5 * fs);
   }
   return out;
+}
+
+/** The same material as a 16-bit mono WAV file's bytes (what a user's clip looks like to `emostream extract`). */
+export function benchWav(seconds = 300, fs = 16000, seed = 2017): Uint8Array {
+  return encodeWav([benchAudio(seconds, fs, seed)], fs, 's16');
 }

@@ -1,6 +1,6 @@
 /**
  * F0final and voicingFinalUnclipped of the 60 ms Gaussian branch (recipe 5.3): per 10 ms frame, Gaussian window
- * (σ = 0.4) → KissFFT magnitude (longFftSize, longPad zeros in front) → octave scale → subharmonic summation →
+ * (σ = 0.4) → FFT magnitude (longFftSize, longPad zeros in front; the WebAssembly FFT, bit-identical to KissFFT) → octave scale → subharmonic summation →
  * streaming Viterbi smoother → energy gate (RMS of the windowed frame must exceed 0.001, else F0 = voicing = 0).
  *
  * Values handed out are the UNSMOOTHED, gated F0 (Hz, 0 = unvoiced) and voicing; the caller applies the non-zero
@@ -9,10 +9,10 @@
  * @see spectral-scale.ts
  * @see pitch-shs.ts
  * @see pitch-viterbi.ts
- * @see pitch-spectrum-wasm.ts (magnitude, octave scale and subharmonic sum run there, bit-identical to the TS modules)
+ * @see pitch-spectrum-wasm.ts (window, FFT, magnitude, octave scale and subharmonic sum run there, bit-identical to the
+ *   TypeScript modules and KissFFT)
  */
 import { EmostreamError } from '../errors.ts';
-import { createRealFft } from './fft.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { createPitchShs, type PitchCandidateArrays } from './pitch-shs.ts';
 import { createPitchViterbi, type PitchFrameSink } from './pitch-viterbi.ts';
@@ -42,13 +42,12 @@ export interface PitchBranch {
 /** Creates the pitch branch (F0final, voicingFinalUnclipped; recipe 5.3) for a frame geometry. */
 export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchBranch> {
   const { longLength: N, longFftSize: nfft, longPad: pad, sampleRateHz } = geometry;
-  const fft = await createRealFft(nfft);
   const window = gaussianWindow(N, 0.4);
   const scale = createSpectralScaleTables(sampleRateHz, nfft);
   const shs = createPitchShs(scale);
   const viterbi = createPitchViterbi({ candidates: shs.candidates });
-  const kernel = createPitchSpectrumKernel(scale, shs);
-  const kernelSpectrum = kernel.spectrum;
+  const kernel = createPitchSpectrumKernel({ length: N, window, fftSize: nfft, pad }, scale, shs);
+  const kernelFrame = kernel.frame;
   const kernelSum = kernel.sum;
   const kernelPeaks = kernel.peaks;
   const candidates: PitchCandidateArrays = {
@@ -79,22 +78,14 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
       if (!(start >= 0) || start + N > samples.length) {
         throw new EmostreamError('EMO_ERR_INTERNAL', `pitch frame [${start}, ${start + N}) outside ${samples.length} samples`);
       }
-      const input = fft.input;
-      input.fill(0, 0, pad);
-      input.fill(0, pad + N);
-      let energy = 0;
-      for (let i = 0; i < N; i++) {
-        const x = samples[start + i] * window[i];
-        input[pad + i] = x;
-        energy += x * x;
-      }
-      fft.transform();
-      kernelSpectrum.set(fft.spectrum);
+      kernelFrame.set(samples.subarray(start, start + N)); // a memcpy (a JS copy loop is 5× slower)
+      kernel.windowFrame();
+      kernel.transform();
       const peakCount = kernel.run();
       shs.candidatesFromPeaks(kernelSum, kernel.mean, kernelPeaks, peakCount, candidates);
 
       if (analysed - viterbi.drainedFrames >= gate.length) gate = regrow(gate, viterbi.drainedFrames, analysed);
-      gate[analysed & (gate.length - 1)] = Math.sqrt(energy / N) > PITCH_ENERGY_GATE ? 1 : 0;
+      gate[analysed & (gate.length - 1)] = Math.sqrt(kernel.energy / N) > PITCH_ENERGY_GATE ? 1 : 0;
       analysed++;
       viterbi.push(candidates.frequencies, candidates.voicings);
     },
@@ -109,9 +100,7 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
       return analysed - viterbi.drainedFrames;
     },
     release() {
-      if (released) return;
-      released = true;
-      fft.release();
+      released = true; // the kernel's WebAssembly memory is garbage-collected with it
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The pitch branch's per-frame spectrum work in WebAssembly (wasm/features/pitch-spectrum.c, float64 SIMD128, built by
  * wasm/features/build.sh, loaded with the plain WebAssembly API):
- *   interleaved float32 FFT output → |X_k| (float64) → octave scale (spectral-scale.ts) → subharmonic sum SS and its
- *   mean (pitch-shs.ts).
+ *   60 ms frame → Gaussian window and frame energy (`windowFrame`) → real FFT (`transform`, real-fft-wasm.ts,
+ *   bit-identical to KissFFT) → interleaved float32 spectrum → |X_k| (float64) → octave scale (spectral-scale.ts) →
+ *   subharmonic sum SS and its mean (pitch-shs.ts).
  * Same operations in the same order as the TypeScript modules, and WebAssembly has no fused multiply-add, so the
  * results are bit-identical to `SpectralScale.apply` followed by the sum of `PitchShs.analyse`
  * (test/features/pitch-spectrum-wasm.test.ts).
@@ -18,6 +19,7 @@
 import { EmostreamError } from '../errors.ts';
 import { compiledWasmModule } from '../wasm-module.ts';
 import type { SpectralScaleTables } from './spectral-scale.ts';
+import { createRealFftPlan, placeRealFft, type RealFftExport } from './real-fft-wasm.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
@@ -27,6 +29,8 @@ const TABLE_ORDER = ['invDx', 'six', 'sig', 'invPiv', 'y2f', 'wa', 'wb', 'ca', '
 interface FeatureKernelExports {
   readonly memory: WebAssembly.Memory;
   readonly __heap_base: WebAssembly.Global;
+  readonly real_fft: RealFftExport;
+  readonly pitch_frame: (x: number, n: number, window: number, windowed: number) => number;
   readonly magnitude: (spectrum: number, out: number, bins: number) => void;
   readonly octave_scale: (n: number, a: number, tables: number, u: number, y2: number, out: number, flags: number) => void;
   readonly shs_peaks: (n: number, ss: number, K: number, maxima: number, topIndex: number, topValue: number) => number;
@@ -45,8 +49,19 @@ export interface SubharmonicSumTables {
   readonly factors: Float64Array;
 }
 
+/** The 60 ms frame of a pitch branch: its length, the Gaussian window, the FFT size and the zeros in front. */
+export interface PitchFrameLayout {
+  readonly length: number;
+  readonly window: Float32Array;
+  readonly fftSize: number;
+  readonly pad: number;
+}
+
 export interface PitchSpectrumKernel {
-  /** Input: the FFT's interleaved re/im output, 2·pointCount float32 values (N/2 + 1 bins); write it before `run()`. */
+  /** Input of `windowFrame()`: the 60 ms frame (`length` float32 samples). */
+  readonly frame: Float32Array;
+  /** The FFT's interleaved re/im output, 2·pointCount float32 values (N/2 + 1 bins): `transform()` writes it (tests
+   * may write it directly) before `run()`. */
   readonly spectrum: Float32Array;
   /** |X_k| of the last `run()` (pointCount values; the scale then works on it in place). */
   readonly magnitude: Float64Array;
@@ -58,6 +73,12 @@ export interface PitchSpectrumKernel {
   readonly peaks: Int32Array;
   /** mean(SS) of the last `run()`. */
   readonly mean: number;
+  /** Σ(x·w)² of the last `windowFrame()` (float64 products, sequential sum). */
+  readonly energy: number;
+  /** Windows `frame` into the zero-padded FFT input; sets `energy`. */
+  windowFrame(): void;
+  /** Real FFT of the windowed frame into `spectrum`. */
+  transform(): void;
   /** spectrum → magnitude → scaled → sum → peaks; returns how many peaks (≤ K) were found. */
   run(): number;
   /** Octave scale of `magnitude` (overwritten as scratch) into `scaled` (for tests). */
@@ -68,9 +89,12 @@ export interface PitchSpectrumKernel {
   peaksOnly(): number;
 }
 
-/** Creates the WebAssembly spectrum kernel of one pitch branch for a scale's tables and an SHS's harmonics. */
-export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: SubharmonicSumTables): PitchSpectrumKernel {
+/** Creates the WebAssembly spectrum kernel of one pitch branch for its frame, a scale's tables and an SHS's harmonics. */
+export function createPitchSpectrumKernel(frame: PitchFrameLayout, scale: SpectralScaleTables, shs: SubharmonicSumTables): PitchSpectrumKernel {
   const n = scale.pointCount;
+  if (frame.fftSize !== 2 * (n - 1) || frame.window.length !== frame.length || frame.pad < 0 || frame.pad + frame.length > frame.fftSize) {
+    throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch spectrum kernel: frame layout does not fit the FFT size');
+  }
   const H = shs.harmonics;
   if (!(n >= 3) || !(shs.candidates >= 1) || shs.offsets.length !== H || shs.factors.length !== H || shs.offsets[0] !== 0) {
     throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch spectrum kernel: inconsistent scale or harmonic tables');
@@ -82,6 +106,10 @@ export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: Subha
     top = Math.ceil((top + bytes) / 16) * 16;
     return at;
   };
+  const framePtr = take(4 * frame.length);
+  const windowPtr = take(4 * frame.length);
+  const fftInputPtr = take(4 * frame.fftSize);
+  const fft = placeRealFft(createRealFftPlan(frame.fftSize), take, ex.real_fft);
   const spectrumPtr = take(4 * 2 * n);
   const magnitudePtr = take(8 * n);
   const tablesPtr = take(8 * n * TABLE_ORDER.length + 4 * n);
@@ -98,19 +126,23 @@ export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: Subha
   const peakValuesPtr = take(8 * K);
   const missing = top - ex.memory.buffer.byteLength;
   if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  const buffer = ex.memory.buffer; // final: the memory never grows after this point
+  const buffer = ex.memory.buffer; // final: the memory never grows after this point (fresh memory is zero: the padding)
+  fft.write(buffer);
+  new Float32Array(buffer, windowPtr, frame.length).set(frame.window);
 
   TABLE_ORDER.forEach((name, t) => new Float64Array(buffer, tablesPtr + 8 * n * t, n).set(scale[name]));
   new Int32Array(buffer, tablesPtr + 8 * n * TABLE_ORDER.length, n).set(scale.lo);
   new Int32Array(buffer, offsetsPtr, H).set(shs.offsets);
   new Float64Array(buffer, factorsPtr, H).set(shs.factors);
 
-  const { magnitude, octave_scale: octaveScale, shs_sum: shsSum, shs_peaks: shsPeaks } = ex;
-  const mean = new Float64Array(1); // a typed slot: a captured mutable double would be re-boxed on every write
+  const { magnitude, octave_scale: octaveScale, shs_sum: shsSum, shs_peaks: shsPeaks, pitch_frame: pitchFrame } = ex;
+  const mean = new Float64Array(2); // typed slots (mean, energy): a captured mutable double would be re-boxed on every write
+  const windowedPtr = fftInputPtr + 4 * frame.pad;
   const scaleOnly = (): void => octaveScale(n, magnitudePtr, tablesPtr, uPtr, y2Ptr, scaledPtr, flagsPtr);
   const sumOnly = (): number => (mean[0] = shsSum(n, scaledPtr, H, offsetsPtr, factorsPtr, sumPtr));
   const peaksOnly = (): number => shsPeaks(n, sumPtr, K, maximaPtr, peaksPtr, peakValuesPtr);
   return {
+    frame: new Float32Array(buffer, framePtr, frame.length),
     spectrum: new Float32Array(buffer, spectrumPtr, 2 * n),
     magnitude: new Float64Array(buffer, magnitudePtr, n),
     scaled: new Float64Array(buffer, scaledPtr, n),
@@ -118,6 +150,15 @@ export function createPitchSpectrumKernel(scale: SpectralScaleTables, shs: Subha
     peaks: new Int32Array(buffer, peaksPtr, K),
     get mean() {
       return mean[0];
+    },
+    get energy() {
+      return mean[1];
+    },
+    windowFrame() {
+      mean[1] = pitchFrame(framePtr, frame.length, windowPtr, windowedPtr);
+    },
+    transform() {
+      fft.run(fftInputPtr, spectrumPtr);
     },
     run() {
       magnitude(spectrumPtr, magnitudePtr, n);

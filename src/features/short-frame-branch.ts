@@ -3,25 +3,28 @@
  * raw 65-wide LLD row (recipe 5.5–5.8).
  *
  * Per frame k (both frames start at sample k·hop):
- *   20 ms frame → RMS (unwindowed) ; × Hamming → symmetric zero-pad to N_short → KissFFT → |X|, |X|²
+ *   20 ms frame → RMS (unwindowed) ; × Hamming → symmetric zero-pad to N_short → real FFT (= KissFFT's) → |X|, |X|²
  *     |X|² → mel bank → loudness, RASTA bands + RASTA loudness, MFCC 1–14 ; |X|² → band energies, spectral shape
  *     |X| and the previous frame's |X| → flux (0 in the first frame)
  *   60 ms frame → ZCR (unwindowed)
+ * The bin loops (RMS, ZCR, windowing, |X|², |X|, mel bank, band energies, spectral shape but its entropy) run in
+ * WebAssembly (short-frame-wasm.ts), bit-identical to the TypeScript modules named above; the per-band work with
+ * logarithms and powers (auditory spectrum, RASTA, MFCC) and the entropy stay in TypeScript (V8's Math functions).
  * State across frames: the previous magnitude spectrum and the RASTA filter (5-frame warm-up). Every buffer is
- * created in the factory; `analyse` allocates no buffers. Any rate of `createFrameGeometry` works: below 16 kHz the mel
+ * created in the factory; `analyse` allocates no buffers (only the
+ * subarray view its frame copy reads). Any rate of `createFrameGeometry` works: below 16 kHz the mel
  * bank's 8 kHz upper edge is clamped to Nyquist (mel-filterbank.ts); digital silence gives finite values throughout.
  * @see frame-geometry.ts
  */
-import { createRealFft, type RealFft } from './fft.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { hammingWindow } from './windows.ts';
 import { COL } from './registry.ts';
-import { rmsEnergy, zeroCrossingRate } from './energy.ts';
-import { applyMelFilterbank, createMelFilterbank, type MelFilterbank } from './mel-filterbank.ts';
+import { createMelFilterbank, type MelFilterbank } from './mel-filterbank.ts';
 import { auditorySpectrum, createEqualLoudnessTable, createRastaFilter, type EqualLoudnessTable } from './auditory-spectrum.ts';
-import { bandEnergy, createBandEnergyTable } from './band-energy.ts';
-import { createSpectralShapeTables, spectralShapeInto } from './spectral-shape.ts';
+import { createBandEnergyTable } from './band-energy.ts';
+import { createSpectralShapeTables, spectralEntropy } from './spectral-shape.ts';
 import { createMfccTable, mfccInto } from './mfcc.ts';
+import { createShortFrameKernel, SHORT_OUT_COLUMNS, SHORT_OUT_ENTROPY, SHORT_OUT_TOTAL } from './short-frame-wasm.ts';
 
 /** First and last (inclusive) raw-row columns written by the short-frame branch. */
 export const SHORT_BRANCH_FIRST_COLUMN = COL.LOUDNESS;
@@ -41,76 +44,51 @@ export interface ShortFrameBranch {
   analyse(samples: Float32Array, start: number, row: Float32Array): void;
   /** Forgets the cross-frame state (flux history, RASTA filter), as at the start of a new stream. */
   reset(): void;
-  /** Frees the FFT's WASM memory; the branch must not be used afterwards. */
+  /** Ends the branch (its WebAssembly memory is garbage-collected with it); it must not be used afterwards. */
   release(): void;
 }
 
 /** Creates the short-frame branch for a frame geometry (one per stream). */
 export async function createShortFrameBranch(geometry: FrameGeometry): Promise<ShortFrameBranch> {
   const { sampleRateHz, shortLength, longLength, shortFftSize, shortPad } = geometry;
-  const window = hammingWindow(shortLength);
-  const binCount = shortFftSize / 2 + 1;
-  let magnitude = new Float32Array(binCount);
-  let previousMagnitude = new Float32Array(binCount);
-  let havePrevious = false;
-  const power = new Float32Array(binCount);
-
   const bank: MelFilterbank = createMelFilterbank(sampleRateHz, shortFftSize);
-  const melPower = new Float64Array(bank.bandCount);
   const loudnessTable: EqualLoudnessTable = createEqualLoudnessTable(bank);
   const audspec = new Float64Array(bank.bandCount);
   const rastaBands = new Float64Array(bank.bandCount);
   const rasta = createRastaFilter(loudnessTable);
-  const lowBand = createBandEnergyTable(250, 650, sampleRateHz, shortFftSize);
-  const highBand = createBandEnergyTable(1000, 4000, sampleRateHz, shortFftSize);
-  const shapeTables = createSpectralShapeTables(sampleRateHz, shortFftSize);
   const mfccTable = createMfccTable(bank.bandCount);
-  // The FFT last: table validation above may throw, and nothing on the WASM heap must leak then.
-  const fft: RealFft = await createRealFft(shortFftSize);
-  fft.input.fill(0); // the padding stays zero: only [shortPad, shortPad + shortLength) is written per frame
-  let released = false;
+  const kernel = createShortFrameKernel({
+    shortLength, longLength, fftSize: shortFftSize, pad: shortPad, window: hammingWindow(shortLength), bank,
+    lowBand: createBandEnergyTable(250, 650, sampleRateHz, shortFftSize),
+    highBand: createBandEnergyTable(1000, 4000, sampleRateHz, shortFftSize),
+    shape: createSpectralShapeTables(sampleRateHz, shortFftSize),
+  });
+  const { frame, power, mel, out } = kernel;
+  let havePrevious = false;
+  const entropyColumn = COL.FBAND_250_650 + SHORT_OUT_ENTROPY;
 
   return {
     geometry,
     analyse(samples, start, row) {
-      row[COL.RMS] = rmsEnergy(samples, start, shortLength);
-      row[COL.ZCR] = zeroCrossingRate(samples, start, longLength);
-
-      const input = fft.input; // getter: re-derived only if the WASM heap grew
-      for (let i = 0; i < shortLength; i++) input[shortPad + i] = samples[start + i] * window[i];
-      fft.transform();
-      const spectrum = fft.spectrum;
-      for (let k = 0; k < binCount; k++) {
-        const re = spectrum[2 * k];
-        const im = spectrum[2 * k + 1];
-        const p = re * re + im * im;
-        power[k] = p;
-        magnitude[k] = Math.sqrt(p);
-      }
-
-      applyMelFilterbank(bank, power, melPower);
-      row[COL.LOUDNESS] = auditorySpectrum(melPower, loudnessTable, audspec);
-      row[COL.RASTA_LOUDNESS] = rasta.process(melPower, rastaBands);
-      for (let b = 0; b < bank.bandCount; b++) row[COL.RASTA_BANDS + b] = rastaBands[b];
-
-      row[COL.FBAND_250_650] = bandEnergy(lowBand, power);
-      row[COL.FBAND_1000_4000] = bandEnergy(highBand, power);
-      spectralShapeInto(shapeTables, magnitude, power, havePrevious ? previousMagnitude : null, row, COL.ROLLOFF);
-      mfccInto(mfccTable, melPower, row, COL.MFCC);
-
-      const swap = previousMagnitude;
-      previousMagnitude = magnitude;
-      magnitude = swap;
+      frame.set(samples.subarray(start, start + longLength)); // a memcpy (a JS copy loop is 5× slower)
+      kernel.analyseTime();
+      row[COL.RMS] = out[0];
+      row[COL.ZCR] = out[1];
+      kernel.transform();
+      kernel.analyseSpectrum(havePrevious);
       havePrevious = true;
+      for (let j = 0; j < SHORT_OUT_COLUMNS; j++) row[COL.FBAND_250_650 + j] = out[j];
+      row[entropyColumn] = spectralEntropy(power, out[SHORT_OUT_TOTAL]);
+
+      row[COL.LOUDNESS] = auditorySpectrum(mel, loudnessTable, audspec);
+      row[COL.RASTA_LOUDNESS] = rasta.process(mel, rastaBands);
+      for (let b = 0; b < bank.bandCount; b++) row[COL.RASTA_BANDS + b] = rastaBands[b];
+      mfccInto(mfccTable, mel, row, COL.MFCC);
     },
     reset() {
       havePrevious = false;
       rasta.reset();
     },
-    release() {
-      if (released) return;
-      released = true;
-      fft.release();
-    },
+    release() {},
   };
 }

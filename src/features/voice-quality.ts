@@ -10,13 +10,14 @@
  * all clipped to ≤ 1 (ratios, no unit), and logHNR = 20·log10(E_h/E_n) dB (floor −100) from the RMS of the average
  * period E_h and the RMS of each period's deviation from it E_n. Unvoiced frames give 0, 0, 0, −100.
  * State (read position, carry-over, last period and period difference, held values) carries across frames; the
- * scratch buffers are sized in the factory for the lowest pitch, so `analyse` allocates nothing.
- * @see voice-quality-correlation.ts
+ * scratch buffers are sized in the factory for the lowest pitch, so `analyse` allocates no buffers (only
+ * the subarray view of its per-frame copy into the WebAssembly correlation).
+ * @see voice-quality-correlation.ts (the correlation, run by its WebAssembly twin voice-correlation-wasm.ts)
  * @see pitch-branch.ts (the F0 that drives this stage)
  */
 import { EmostreamError } from '../errors.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
-import { createLagCorrelation } from './voice-quality-correlation.ts';
+import { createWasmLagCorrelation } from './voice-correlation-wasm.ts';
 
 export interface VoiceQualityOptions {
   /** Lowest F0 the stage accepts, in Hz; sizes the scratch buffers. Default 52 (the SHS `minPitch`). */
@@ -52,6 +53,9 @@ const MIN_CC = 0.5;
 /** logHNR floor in dB (`lgHNRfloor`). */
 const LOG_HNR_FLOOR_DB = -100;
 
+/** Slots of the carried state: last period and period difference, held jitter/DDP/shimmer. */
+const LAST_T0 = 0, LAST_DIFF = 1, HELD_JITTER = 2, HELD_DDP = 3, HELD_SHIMMER = 4;
+
 /** Creates the per-stream voice-quality stage for a frame geometry (recipe 5.4). */
 export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualityOptions = DEFAULT_VOICE_QUALITY_OPTIONS): VoiceQuality {
   const { minPitchHz, maxPitchHz } = options;
@@ -65,18 +69,15 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
   const minStep = Math.min(Math.floor((1 - SEARCH_RANGE_REL) * (fs / maxPitchHz)), Math.round(fs / maxPitchHz));
   // The carry-over never exceeds 2·hi + 1, so a frame reads at most that plus 60 ms.
   const readCapacity = 2 * maxHi + 2 + longLength;
-  const correlation = createLagCorrelation(readCapacity);
-  const cc = new Float64Array(maxHi + 1);
+  const correlation = createWasmLagCorrelation(readCapacity, maxHi + 1);
+  const cc = correlation.out;
   const avg = new Float64Array(Math.round(maxPeriod) + 1);
   const starts = new Int32Array(Math.ceil(readCapacity / minStep) + 2);
 
   let lastIdx = 0;
   let lastMis = 0;
-  let lastT0 = 0;
-  let lastDiff = 0;
-  let heldJitter = 0;
-  let heldDdp = 0;
-  let heldShimmer = 0;
+  // The carried doubles live in a typed array: captured mutable doubles would be re-boxed (allocated) on every write.
+  const held = new Float64Array(5);
 
   /** max − min of x[from … to−1]. */
   function peakToPeak(x: Float32Array, from: number, to: number): number {
@@ -108,8 +109,8 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
     if (!voiced) {
       lastIdx += toRead0;
       lastMis = 0;
-      lastT0 = lastDiff = 0;
-      heldJitter = heldDdp = heldShimmer = 0;
+      held[LAST_T0] = held[LAST_DIFF] = 0;
+      held[HELD_JITTER] = held[HELD_DDP] = held[HELD_SHIMMER] = 0;
       out[o] = 0;
       out[o + 1] = 0;
       out[o + 2] = 0;
@@ -132,7 +133,7 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
     const lagCount = hi - lo; // lag hi itself can never be or border the peak
     const limit = nRead - 2 * hi - 1;
     while (s < limit) {
-      correlation.correlate(x, s, lo, lagCount, cc);
+      correlation.correlate(s, lo, lagCount);
       let best = -1;
       let bestC = 0;
       for (let i = 1; i <= lagCount - 2; i++) {
@@ -160,17 +161,17 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
         if (ccI > MIN_CC) {
           sumT += tk;
           nT++;
-          if (lastT0 > 0) {
-            const d = Math.fround(Math.abs(lastT0 - tk));
+          if (held[LAST_T0] > 0) {
+            const d = Math.fround(Math.abs(held[LAST_T0] - tk));
             sumD += d;
             nD++;
-            if (lastDiff > 0) {
-              sumDD += Math.abs(lastDiff - d);
+            if (held[LAST_DIFF] > 0) {
+              sumDD += Math.abs(held[LAST_DIFF] - d);
               nDD++;
             }
-            lastDiff = d;
+            held[LAST_DIFF] = d;
           }
-          lastT0 = tk;
+          held[LAST_T0] = tk;
           sumA += (a0 + a1) / 2;
           sumDA += Math.abs(a0 - a1);
         }
@@ -185,16 +186,16 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
 
     if (nT > 0) {
       const meanT = sumT / nT;
-      if (nD > 0) heldJitter = Math.min(1, sumD / nD / meanT);
-      if (nDD > 0) heldDdp = Math.min(1, sumDD / nDD / meanT);
-      heldShimmer = sumA > 0 ? Math.min(1, sumDA / sumA) : 0;
-      out[o] = nD > 0 ? heldJitter : 0;
-      out[o + 1] = nDD > 0 ? heldDdp : 0;
+      if (nD > 0) held[HELD_JITTER] = Math.min(1, sumD / nD / meanT);
+      if (nDD > 0) held[HELD_DDP] = Math.min(1, sumDD / nDD / meanT);
+      held[HELD_SHIMMER] = sumA > 0 ? Math.min(1, sumDA / sumA) : 0;
+      out[o] = nD > 0 ? held[HELD_JITTER] : 0;
+      out[o + 1] = nDD > 0 ? held[HELD_DDP] : 0;
     } else {
-      out[o] = heldJitter;
-      out[o + 1] = heldDdp;
+      out[o] = held[HELD_JITTER];
+      out[o + 1] = held[HELD_DDP];
     }
-    out[o + 2] = heldShimmer;
+    out[o + 2] = held[HELD_SHIMMER];
   }
 
   /**

@@ -1,14 +1,16 @@
 /** `emostream extract` end to end, as a user runs it: real files in, CSV or one-line errors out. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav } from '../../src/audio/index.ts';
-import { FRAME_COLUMN_NAMES } from '../../src/features/registry.ts';
+import { encodeWav, loadAudioFile } from '../../src/audio/index.ts';
+import { FRAME_COLUMN_NAMES, FRAME_WIDTH } from '../../src/features/registry.ts';
+import { csvHeader, csvLine } from '../../src/features/opensmile-csv.ts';
 import { POOLED_FEATURE_NAMES } from '../../src/pool/pooler.ts';
+import { createWindowExtractor } from '../../src/pool/window-extractor.ts';
 import { loadGoldenClip } from '../fixtures/golden.ts';
 import { noise, sine } from '../fixtures/signals.ts';
 
@@ -78,6 +80,48 @@ test('stdout output with -', async () => {
   const r = await run(['extract', wav, '--lld', '-']);
   assert.is(r.code, 0, r.stderr);
   assert.is(assertFiniteCsv(r.stdout, 'stdout'), 45);
+});
+
+test('CSV bytes equal the string reference (csvLine of the same extractor), stdout and file alike', async () => {
+  const signal = noise(3.3, 16000, 0.2, 9).map((v, i) => v + 0.3 * Math.sin((2 * Math.PI * 180 * i) / 16000));
+  const wav = file('ref.wav', encodeWav([signal], 16000, 's16'));
+  const lldPath = join(dir, 'ref.lld.csv');
+  const funcPath = join(dir, 'ref.func.csv');
+  const r = await run(['extract', wav, '--lld', lldPath, '--functionals', funcPath, '--name', 'réf']);
+  assert.is(r.code, 0, r.stderr);
+  const toStdout = await run(['extract', wav, '--lld', '-', '--name', 'réf']);
+  assert.is(toStdout.code, 0, toStdout.stderr);
+  const audio = await loadAudioFile(wav, { rate: 'native' });
+  const lld = [csvHeader(FRAME_COLUMN_NAMES)];
+  const func = [csvHeader(POOLED_FEATURE_NAMES)];
+  const extractor = await createWindowExtractor(
+    { inputRateHz: audio.sampleRateHz, analysisRate: 16000, voicingDeltas: 'correct', padTail: true },
+    (w) => func.push(csvLine('réf', w.endTimeS, w.features)),
+    (row, index) => lld.push(csvLine('réf', index * 0.01, row, 0, FRAME_WIDTH)),
+  );
+  extractor.push(audio.samples);
+  extractor.finish();
+  extractor.release();
+  assert.ok(lld.length > 300 && func.length === 3);
+  assert.ok(readFileSync(lldPath, 'utf8') === lld.join('\n') + '\n', 'LLD file differs from the csvLine reference');
+  assert.ok(toStdout.stdout === lld.join('\n') + '\n', 'LLD stdout differs from the csvLine reference');
+  assert.ok(readFileSync(funcPath, 'utf8') === func.join('\n') + '\n', 'functionals file differs from the csvLine reference');
+});
+
+test('--lld - | head: the reader leaving ends extract quietly with exit 0', async () => {
+  const wav = file('long.wav', encodeWav([noise(30, 16000, 0.2, 3)], 16000, 's16'));
+  const script = `"${process.execPath}" "${BIN}" extract "${wav}" --lld - | head -n 3; exit \${PIPESTATUS[0]}`;
+  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('bash', ['-c', script]);
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  assert.is(r.stderr, '');
+  assert.is(r.code, 0);
+  assert.is(r.stdout.trim().split('\n').length, 3);
+  assert.match(r.stdout, /^name;frameTime;F0final_sma;/);
 });
 
 test('bad input: one clear line on stderr and a documented exit code', async () => {

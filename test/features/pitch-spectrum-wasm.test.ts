@@ -5,6 +5,13 @@ import { createSpectralScale } from '../../src/features/spectral-scale.ts';
 import { createPitchShs, type PitchCandidateArrays } from '../../src/features/pitch-shs.ts';
 import { createRealFft } from '../../src/features/fft.ts';
 import { gaussianWindow } from '../../src/features/windows.ts';
+import { createFrameGeometry } from '../../src/features/frame-geometry.ts';
+
+/** The pitch branch's frame layout at `fs` (60 ms Gaussian frame inside the long FFT). */
+function layout(fs: number) {
+  const g = createFrameGeometry(fs);
+  return { length: g.longLength, window: gaussianWindow(g.longLength, 0.4), fftSize: g.longFftSize, pad: g.longPad };
+}
 import { seededRandom } from '../fixtures/signals.ts';
 
 const test = suite('pitch-spectrum-wasm');
@@ -44,7 +51,7 @@ for (const [fs, nfft] of [[16000, 1024], [44100, 4096], [8000, 512]] as const) {
   test(`octave scale, subharmonic sum and candidates are bit-identical to the TypeScript modules (${fs} Hz, N = ${nfft})`, () => {
     const scale = createSpectralScale(fs, nfft);
     const shs = createPitchShs(scale);
-    const kernel = createPitchSpectrumKernel(scale.tables, shs);
+    const kernel = createPitchSpectrumKernel(layout(fs), scale.tables, shs);
     const n = scale.pointCount;
     const scaled = new Float64Array(n);
     const expected = candidates(shs.candidates);
@@ -66,12 +73,12 @@ for (const [fs, nfft] of [[16000, 1024], [44100, 4096], [8000, 512]] as const) {
   });
 }
 
-test('magnitude of a real FFT output is bit-identical to √(re² + im²) in float64, and run() chains all stages', async () => {
+test('window + energy + FFT equal the TypeScript framing and KissFFT bit for bit, and run() chains all stages', async () => {
   const nfft = 1024;
   const fft = await createRealFft(nfft);
   const scale = createSpectralScale(16000, nfft);
   const shs = createPitchShs(scale);
-  const kernel = createPitchSpectrumKernel(scale.tables, shs);
+  const kernel = createPitchSpectrumKernel(layout(16000), scale.tables, shs);
   const window = gaussianWindow(960);
   const rnd = seededRandom(7);
   const n = nfft / 2 + 1;
@@ -84,11 +91,20 @@ test('magnitude of a real FFT output is bit-identical to √(re² + im²) in flo
       const input = fft.input;
       input.fill(0);
       const f0 = 90 + 30 * frame;
-      for (let i = 0; i < 960; i++) input[32 + i] = (Math.sin((2 * Math.PI * f0 * i) / 16000) + 0.3 * (rnd() - 0.5)) * window[i];
+      let energy = 0;
+      for (let i = 0; i < 960; i++) {
+        kernel.frame[i] = Math.sin((2 * Math.PI * f0 * i) / 16000) + 0.3 * (rnd() - 0.5);
+        const x = kernel.frame[i] * window[i];
+        input[32 + i] = x;
+        energy += x * x;
+      }
       fft.transform();
       const spectrum = fft.spectrum;
       for (let k = 0; k < n; k++) magnitude[k] = Math.sqrt(spectrum[2 * k] * spectrum[2 * k] + spectrum[2 * k + 1] * spectrum[2 * k + 1]);
-      kernel.spectrum.set(spectrum);
+      kernel.windowFrame();
+      kernel.transform();
+      assert.ok(Object.is(kernel.energy, energy), 'frame energy');
+      assert.is(firstDifference(kernel.spectrum, spectrum), -1, 'spectrum (KissFFT vs WebAssembly FFT)');
       const peakCount = kernel.run();
       scale.apply(magnitude, scaled);
       const expectedCount = shs.analyse(scaled, expected);
@@ -106,7 +122,7 @@ test('inconsistent harmonic tables are rejected', () => {
   const scale = createSpectralScale(16000, 1024);
   const shs = createPitchShs(scale);
   assert.throws(
-    () => createPitchSpectrumKernel(scale.tables, { ...shs, harmonics: 3, candidates: shs.candidates }),
+    () => createPitchSpectrumKernel(layout(16000), scale.tables, { ...shs, harmonics: 3, candidates: shs.candidates }),
     (e: { code?: string }) => e.code === 'EMO_ERR_INTERNAL',
   );
 });

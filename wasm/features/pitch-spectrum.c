@@ -2,6 +2,8 @@
  * Pitch-branch spectrum kernels (float64, WebAssembly SIMD128), the per-frame hot loops of recipe 5.3.1–5.3.2,
  * operation for operation the same as src/features/spectral-scale.ts and src/features/pitch-shs.ts (same operands,
  * same order; WebAssembly has no fused multiply-add, so every result is bit-identical to the TypeScript version):
+ *   pitch_frame:  the Gaussian-windowed 60 ms frame float32(x·w) (the FFT's input, real-fft.c) and its energy Σ(x·w)²
+ *                 (float64 products, sequential sum; pitch-branch.ts);
  *   magnitude:    |X_k| = √(re² + im²) from the interleaved float32 FFT output, in float64;
  *   octave_scale: peak enhancement, 1-2-1 smoothing, natural cubic spline onto the log2 grid (precomputed
  *                 elimination factors and interpolation weights), half-wave rectification, auditory weighting;
@@ -13,6 +15,17 @@
 #include <wasm_simd128.h>
 
 typedef double f64;
+
+__attribute__((export_name("pitch_frame")))
+f64 pitch_frame(const float *x, int n, const float *window, float *windowed) {
+  f64 energy = 0;
+  for (int i = 0; i < n; i++) {
+    f64 v = (f64)x[i] * (f64)window[i]; /* exact: a product of two float32 */
+    windowed[i] = (float)v;
+    energy += v * v;
+  }
+  return energy;
+}
 
 __attribute__((export_name("magnitude")))
 void magnitude(const float *spectrum, f64 *out, int bins) {
