@@ -4,8 +4,6 @@
  * openSMILE-compatible CSV.
  */
 import { basename, extname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { EmostreamError } from '../../errors.ts';
 import { loadAudioFile } from '../../audio/index.ts';
 import { FRAME_COLUMN_NAMES, FRAME_WIDTH } from '../../features/registry.ts';
@@ -65,7 +63,6 @@ export async function runExtract(argv: readonly string[]): Promise<void> {
       functionalsPath: values.functionals as string | undefined,
     });
   } finally {
-    collectGarbageBeforeExit();
   }
 }
 
@@ -115,16 +112,4 @@ async function extract(options: ExtractOptions): Promise<void> {
   if (functionals && extractor.windows === 0) {
     process.stderr.write(`emostream: warning: ${input}: shorter than one 2 s pooling window; the functionals CSV has no rows\n`);
   }
-}
-
-/**
- * One full garbage collection as the command ends (~5 ms). Works around a Node 20 exit deadlock
- * (nodejs/node#54918): when the event loop empties, Node waits for V8's background tasks; a concurrent TurboFan job
- * that then needs a heap GC waits for the main thread, which waits for it. Short runs of this command ended their
- * fast CSV output while V8's small start-up old-generation limit was used up and hung in a few percent of runs
- * (1 s of silence: 4–8 in 100); after a full collection the limit has room again (0 in 200).
- */
-function collectGarbageBeforeExit(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
