@@ -9,6 +9,7 @@
  * exp is the Cephes expf polynomial (relative error ≈ 1e-7 on the clamped range [−87, 88]);
  * σ(x) = 1/(1 + e^−x), tanh(x) = 1 − 2/(1 + e^2x) (absolute error ≈ 1e-7).
  * A null pointer (0) for c₋₁ means a zero previous state; for dp, no peephole gradient.
+ * Also the autoencoder's output activation over a flat array: y ← σ(y), and its backward dy ← dy·y·(1 − y).
  */
 #include <wasm_simd128.h>
 
@@ -116,5 +117,24 @@ void col_sum(int rows, int cols, const f32 *src, f32 *dst) {
     int j = 0;
     for (; j + 4 <= cols; j += 4) wasm_v128_store(dst + j, wasm_f32x4_add(wasm_v128_load(dst + j), wasm_v128_load(s + j)));
     for (; j < cols; j++) dst[j] += s[j];
+  }
+}
+
+/* y ← σ(y) for count elements. */
+__attribute__((export_name("sigmoid")))
+void sigmoid(int count, f32 *y) {
+  for (int i = 0; i < count; i += 4) {
+    const int m = count - i < 4 ? count - i : 4;
+    st(y + i, vsig(ld(y + i, m)), m);
+  }
+}
+
+/* dy ← dy·y·(1 − y) for count elements (y holds σ outputs). */
+__attribute__((export_name("sigmoid_backward")))
+void sigmoid_backward(int count, const f32 *y, f32 *dy) {
+  for (int i = 0; i < count; i += 4) {
+    const int m = count - i < 4 ? count - i : 4;
+    const f4 v = ld(y + i, m);
+    st(dy + i, ld(dy + i, m) * (v * (1.0f - v)), m);
   }
 }

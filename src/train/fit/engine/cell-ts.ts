@@ -5,6 +5,7 @@
  *   backward: dgo = dh·tanh(c)·o(1−o);  dc = dh·o·(1−tanh²c) + po·dgo + carry;  dgi = dc·z·i(1−i)
  *             dgf = dc·c₋₁·f(1−f);  dgz = dc·i·(1−z²);  carry ← dc·f + pi·dgi + pf·dgf
  * Offsets are heap element offsets; −1 for c₋₁ means a zero previous state, −1 for dP skips peephole gradients.
+ * Also the autoencoder's output activation: y = σ(y) = 1/(1 + e^−y), and its backward dy ← dy·y·(1 − y).
  * @see lstmForward
  */
 import type { Heap } from './backend.ts';
@@ -72,5 +73,18 @@ export function colSumTs(h: Heap, rows: number, cols: number, src: number, dst: 
   for (let r = 0; r < rows; r++) {
     const s = src + r * cols;
     for (let j = 0; j < cols; j++) h[dst + j] += h[s + j];
+  }
+}
+
+/** y ← σ(y) = 1/(1 + e^−y) for `count` elements at y. */
+export function sigmoidTs(h: Heap, count: number, y: number): void {
+  for (let i = y, e = y + count; i < e; i++) h[i] = 1 / (1 + Math.exp(-h[i]));
+}
+
+/** dy ← dy·y·(1 − y) for `count` elements, y holding σ outputs. */
+export function sigmoidBackwardTs(h: Heap, count: number, y: number, dy: number): void {
+  for (let i = 0; i < count; i++) {
+    const v = h[y + i];
+    h[dy + i] *= v * (1 - v);
   }
 }

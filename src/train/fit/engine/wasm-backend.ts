@@ -1,34 +1,43 @@
 /**
- * Float32 back end: heap = the memory of an instance of wasm/train/train.wasm (SIMD128 GEMM and LSTM cell
- * kernels, built by wasm/train/build.sh), loaded with the plain WebAssembly API. Each back end has its own
+ * Float32 back end: heap = the memory of an instance of wasm/train/train.wasm (SIMD128 GEMM, LSTM cell and
+ * noise kernels, built by wasm/train/build.sh), loaded with the plain WebAssembly API. Each back end has its own
  * instance and memory; `heap` is replaced when memory grows (views taken before an `alloc` go stale).
  * @see createF64Backend
  */
 import { EmostreamError } from '../../../errors.ts';
 import { compiledWasmModule } from '../../../wasm-module.ts';
-import { createBumpRegions, HEAP_ALIGN, type Backend } from './backend.ts';
+import { createBumpRegions, HEAP_ALIGN, type Backend, type GemmForm } from './backend.ts';
+import type { RngState } from './rng.ts';
 
 const WASM_URL = new URL('../../../../wasm/train/train.wasm', import.meta.url);
 const PAGE_ELEMENTS = 65536 / 4;
+/** Columns of a packed B panel in gemm.c. */
+const PANEL = 8;
+const FORM_CODE: Readonly<Record<GemmForm, number>> = { nn: 0, tn: 1, nt: 2 };
 
-interface GemmExports {
+interface TrainKernels {
   readonly memory: WebAssembly.Memory;
   readonly __heap_base: WebAssembly.Global;
   readonly gemm: (
-    transA: number, m: number, n: number, k: number,
-    a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    form: number, add: number, m: number, n: number, k: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number,
   ) => void;
+  readonly pack_b_full: (transB: number, k: number, n: number, b: number, ldb: number, dst: number) => void;
+  readonly gemm_packed: (add: number, m: number, n: number, k: number, a: number, lda: number, bp: number, c: number, ldc: number) => void;
+  readonly noise_add: (count: number, dst: number, sigma: number, state: number) => void;
   readonly lstm_cell_forward: (n: number, H: number, G: number, cPrev: number, C: number, TC: number, Hout: number, P: number) => void;
   readonly lstm_cell_backward: (
     n: number, H: number, G: number, dG: number, C: number, cPrev: number, TC: number,
     dH: number, carry: number, P: number, dP: number,
   ) => void;
   readonly col_sum: (rows: number, cols: number, src: number, dst: number) => void;
+  readonly sigmoid: (count: number, y: number) => void;
+  readonly sigmoid_backward: (count: number, y: number, dy: number) => void;
 }
 
-/** Float32 back end whose matrix products run in WebAssembly SIMD. */
+/** Float32 back end whose kernels run in WebAssembly SIMD. */
 export function createWasmBackend(): Backend {
-  const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/train/build.sh'), {}).exports as unknown as GemmExports;
+  const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/train/build.sh'), {}).exports as unknown as TrainKernels;
   const memory = ex.memory;
   const base = Math.ceil(Number(ex.__heap_base.value) / 4 / HEAP_ALIGN) * HEAP_ALIGN;
   let heap = new Float32Array(memory.buffer);
@@ -42,27 +51,56 @@ export function createWasmBackend(): Backend {
     }
     heap = new Float32Array(memory.buffer);
   });
-  const kernel = ex.gemm;
-  const fwd = ex.lstm_cell_forward, bwd = ex.lstm_cell_backward, colSum = ex.col_sum;
+  const noiseState = regions.alloc(8); // xoshiro128** words [0..3], spare Gaussian (float) [4]
   const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4); // 0 = null in the C kernels
+  const k = ex;
   return {
     precision: 'f32-wasm',
     get heap() {
       return heap;
     },
     ...regions,
-    gemm(transA, m, n, k, a, lda, b, ldb, c, ldc): void {
-      if (m === 0 || n === 0 || k === 0) return;
-      kernel(transA ? 1 : 0, m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc);
+    gemm(form, start, m, n, kk, a, lda, b, ldb, c, ldc, bias): void {
+      if (m === 0 || n === 0) return;
+      k.gemm(FORM_CODE[form], start === 'add' ? 1 : 0, m, n, kk, a * 4, lda, b * 4, ldb, c * 4, ldc, ptr(bias));
+    },
+    packedLength: (kk, n) => Math.ceil(n / PANEL) * PANEL * kk,
+    packB(transB, kk, n, b, ldb, dst): void {
+      k.pack_b_full(transB ? 1 : 0, kk, n, b * 4, ldb, dst * 4);
+    },
+    gemmPacked(start, m, n, kk, a, lda, bp, c, ldc): void {
+      if (m === 0 || n === 0) return;
+      k.gemm_packed(start === 'add' ? 1 : 0, m, n, kk, a * 4, lda, bp * 4, c * 4, ldc);
+    },
+    addNoise(count, dst, sigma, rng): void {
+      const [a, b, c, d, spare] = rng.state();
+      let at = dst, left = count;
+      if (!Number.isNaN(spare) && left > 0) { // as the kernel would: float32 σ·g, then a float32 sum
+        heap[at] = Math.fround(heap[at] + Math.fround(Math.fround(sigma) * spare));
+        at++;
+        left--;
+      }
+      const words = new Int32Array(memory.buffer, noiseState * 4, 5);
+      words.set([a, b, c, d]);
+      k.noise_add(left, at * 4, sigma, noiseState * 4);
+      const after = new Int32Array(memory.buffer, noiseState * 4, 4);
+      const next: RngState = [after[0], after[1], after[2], after[3], left > 0 ? heap[noiseState + 4] : spare];
+      rng.restore(left === 0 && count > 0 ? [a, b, c, d, NaN] : next);
     },
     cellForward(n, H, G, cPrev, C, TC, Hout, P): void {
-      fwd(n, H, G * 4, ptr(cPrev), C * 4, TC * 4, Hout * 4, P * 4);
+      k.lstm_cell_forward(n, H, G * 4, ptr(cPrev), C * 4, TC * 4, Hout * 4, P * 4);
     },
     cellBackward(n, H, G, dG, C, cPrev, TC, dH, carry, P, dP): void {
-      bwd(n, H, G * 4, dG * 4, C * 4, ptr(cPrev), TC * 4, dH * 4, carry * 4, P * 4, ptr(dP));
+      k.lstm_cell_backward(n, H, G * 4, dG * 4, C * 4, ptr(cPrev), TC * 4, dH * 4, carry * 4, P * 4, ptr(dP));
     },
     colSum(rows, cols, src, dst): void {
-      colSum(rows, cols, src * 4, dst * 4);
+      k.col_sum(rows, cols, src * 4, dst * 4);
+    },
+    sigmoid(count, y): void {
+      k.sigmoid(count, y * 4);
+    },
+    sigmoidBackward(count, y, dy): void {
+      k.sigmoid_backward(count, y * 4, dy * 4);
     },
   };
 }
