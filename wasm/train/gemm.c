@@ -48,7 +48,30 @@ static inline void tile(int kc, const f32 *ap, const f32 *bp, f32 *c, int ldc) {
   wasm_v128_store(c + 3 * ldc, c30), wasm_v128_store(c + 3 * ldc + 4, c31);
 }
 
-/* A tile with only mr × nr valid entries: computed on a zero-padded copy, then the valid part is written back. */
+/* The last 1–3 rows of a strip against a full panel: tile_rows_R, R accumulator pairs, same loop as `tile`. */
+#define ROWS_TILE(R)                                                                                  \
+  static inline void tile_rows_##R(int kc, const f32 *ap, const f32 *bp, f32 *c, int ldc) {           \
+    v128_t acc[R][2];                                                                                 \
+    _Pragma("unroll") for (int r = 0; r < R; r++) {                                                  \
+      acc[r][0] = wasm_v128_load(c + r * ldc), acc[r][1] = wasm_v128_load(c + r * ldc + 4);           \
+    }                                                                                                 \
+    for (const f32 *end = ap + kc * MR; ap < end; ap += MR, bp += NR) {                               \
+      const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);                              \
+      _Pragma("unroll") for (int r = 0; r < R; r++) {                                                \
+        const v128_t a = wasm_v128_load32_splat(ap + r);                                              \
+        acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(a, b0));                                 \
+        acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(a, b1));                                 \
+      }                                                                                               \
+    }                                                                                                 \
+    _Pragma("unroll") for (int r = 0; r < R; r++) {                                                  \
+      wasm_v128_store(c + r * ldc, acc[r][0]), wasm_v128_store(c + r * ldc + 4, acc[r][1]);           \
+    }                                                                                                 \
+  }
+ROWS_TILE(1)
+ROWS_TILE(2)
+ROWS_TILE(3)
+
+/* A tile with fewer than 8 valid columns: computed on a zero-padded copy, then the valid part is written back. */
 __attribute__((noinline)) static void edge_tile(int kc, const f32 *ap, const f32 *bp, f32 *c, int ldc, int mr, int nr) {
   f32 t[MR * NR] __attribute__((aligned(16)));
   for (int r = 0; r < MR; r++)
@@ -56,6 +79,13 @@ __attribute__((noinline)) static void edge_tile(int kc, const f32 *ap, const f32
   tile(kc, ap, bp, t, NR);
   for (int r = 0; r < mr; r++)
     for (int j = 0; j < nr; j++) c[r * ldc + j] = t[r * NR + j];
+}
+
+/* The last mr < 4 rows of a strip against a full panel. */
+__attribute__((noinline)) static void row_tail(int kc, const f32 *ap, const f32 *bp, f32 *c, int ldc, int mr) {
+  if (mr == 3) tile_rows_3(kc, ap, bp, c, ldc);
+  else if (mr == 2) tile_rows_2(kc, ap, bp, c, ldc);
+  else tile_rows_1(kc, ap, bp, c, ldc);
 }
 
 /* C block (mc × nc) += packed strips ap (depth kc) × panels bp (panel stride pstride). */
@@ -66,8 +96,9 @@ static void block(int mc, int nc, int kc, const f32 *ap, const f32 *bp, int pstr
     for (int i = 0; i < mc; i += MR) {
       const int mr = mc - i < MR ? mc - i : MR;
       const f32 *strip = ap + i * kc;
-      if (mr == MR && nr == NR) tile(kc, strip, panel, c + i * ldc + j, ldc);
-      else edge_tile(kc, strip, panel, c + i * ldc + j, ldc, mr, nr);
+      if (nr < NR) edge_tile(kc, strip, panel, c + i * ldc + j, ldc, mr, nr);
+      else if (mr < MR) row_tail(kc, strip, panel, c + i * ldc + j, ldc, mr);
+      else tile(kc, strip, panel, c + i * ldc + j, ldc);
     }
   }
 }

@@ -2,7 +2,7 @@
  * Numeric back ends of the engine. A back end owns one flat heap (Float32Array over WebAssembly memory,
  * or a Float64Array) addressed by element offsets, the matrix products (all row-major)
  *   gemm:       C[m×n] = (start 'add' ? C : 0) + 1·biasᵀ (if bias ≥ 0) + op(A)·op(B),  forms 'nn' A·B, 'nt' A·Bᵀ, 'tn' Aᵀ·B
- *   gemmPacked: the same with A row-major and op(B) packed once by `packB` (the per-time-step recurrent products),
+ *   gemmPacked: the same with A row-major and op(B) packed once per pass by `packB` (the per-step recurrent products),
  * Gaussian input noise, and the element-wise kernels of `cell-ts.ts` (same signatures, offsets instead of arrays).
  * `alloc` may grow the heap, which replaces `heap`: re-read `backend.heap` after any allocation.
  * @see createWasmBackend
@@ -21,6 +21,22 @@ export type GemmForm = 'nn' | 'nt' | 'tn';
 
 /** Where a product starts: 'add' accumulates into C, 'set' overwrites it. */
 export type GemmStart = 'add' | 'set';
+
+/**
+ * op(B) (k × n) of the per-step products, packed once per pass by `packB`. B itself must not change while this is
+ * in use (native kernels may read it instead of the packed copy).
+ */
+export interface PackedB {
+  /** op(B) = Bᵀ (B is n × k) instead of B (k × n). */
+  readonly transB: boolean;
+  readonly k: number;
+  readonly n: number;
+  /** Offset and row stride of B itself. */
+  readonly b: number;
+  readonly ldb: number;
+  /** Offset of the packed copy (`packedLength(k, n)` elements). */
+  readonly packed: number;
+}
 
 /** Memory plus matrix product, in one precision. */
 export interface Backend {
@@ -42,21 +58,21 @@ export interface Backend {
   /** Elements a packed op(B) of k × n needs (see `packB`). */
   packedLength(k: number, n: number): number;
   /** Packs op(B) (k × n; `transB`: B is n × k) at offset b (row stride ldb) into `packedLength(k, n)` elements at dst. */
-  packB(transB: boolean, k: number, n: number, b: number, ldb: number, dst: number): void;
-  /** C (m×n) = (start = 'add' ? C : 0) + A (m×k, row stride lda) · op(B) packed at bp by `packB`. */
-  gemmPacked(start: GemmStart, m: number, n: number, k: number, a: number, lda: number, bp: number, c: number, ldc: number): void;
+  packB(transB: boolean, k: number, n: number, b: number, ldb: number, dst: number): PackedB;
+  /** C (m × pb.n) = (start = 'add' ? C : 0) + A (m × pb.k, row stride lda) · op(B) of `pb`. */
+  gemmPacked(start: GemmStart, m: number, a: number, lda: number, pb: PackedB, c: number, ldc: number): void;
   /**
    * Adds σ·N(0, 1) to `count` elements at dst, drawing the Gaussians from `rng` in order (as `rng.gaussian()` would:
    * Box–Muller pairs, the second of a pair kept as the spare); the float32 back end draws the same 32-bit words
    * and transforms them in float32.
    */
   addNoise(count: number, dst: number, sigma: number, rng: Rng): void;
-  /** LSTM cell forward of one step (see `cellForwardTs`); cPrev = −1 for a zero state. */
-  cellForward(n: number, H: number, G: number, cPrev: number, C: number, TC: number, Hout: number, P: number): void;
-  /** LSTM cell backward of one step (see `cellBackwardTs`); dP = −1 skips peephole gradients. */
+  /** LSTM cell forward of one step (see `cellForwardTs`); Gr = −1 for no recurrent part, cPrev = −1 for a zero state. */
+  cellForward(n: number, H: number, G: number, Gr: number, cPrev: number, C: number, TC: number, Hout: number, P: number): void;
+  /** LSTM cell backward of one step (see `cellBackwardTs`); dHr = −1 for no recurrent part, dP = −1 skips peepholes. */
   cellBackward(
     n: number, H: number, G: number, dG: number, C: number, cPrev: number, TC: number,
-    dH: number, carry: number, P: number, dP: number,
+    dH: number, dHr: number, carry: number, P: number, dP: number,
   ): void;
   /** dst[j] += Σ_r src[r·cols + j]. */
   colSum(rows: number, cols: number, src: number, dst: number): void;
@@ -111,20 +127,21 @@ export function createF64Backend(): Backend {
       gemmTs(heap, form, start, m, n, k, a, lda, b, ldb, c, ldc, bias);
     },
     packedLength: (k, n) => k * n,
-    packB(transB, k, n, b, ldb, dst): void {
+    packB(transB, k, n, b, ldb, dst): PackedB {
       for (let kk = 0; kk < k; kk++) {
         for (let j = 0; j < n; j++) heap[dst + kk * n + j] = transB ? heap[b + j * ldb + kk] : heap[b + kk * ldb + j];
       }
+      return { transB, k, n, b, ldb, packed: dst };
     },
-    gemmPacked(start, m, n, k, a, lda, bp, c, ldc): void {
-      gemmTs(heap, 'nn', start, m, n, k, a, lda, bp, n, c, ldc, -1);
+    gemmPacked(start, m, a, lda, pb, c, ldc): void {
+      gemmTs(heap, 'nn', start, m, pb.n, pb.k, a, lda, pb.packed, pb.n, c, ldc, -1);
     },
     addNoise(count, dst, sigma, rng): void {
       for (let i = dst, e = dst + count; i < e; i++) heap[i] += sigma * rng.gaussian();
     },
-    cellForward: (n, H, G, cPrev, C, TC, Hout, P) => cellForwardTs(heap, n, H, G, cPrev, C, TC, Hout, P),
-    cellBackward: (n, H, G, dG, C, cPrev, TC, dH, carry, P, dP) =>
-      cellBackwardTs(heap, n, H, G, dG, C, cPrev, TC, dH, carry, P, dP),
+    cellForward: (n, H, G, Gr, cPrev, C, TC, Hout, P) => cellForwardTs(heap, n, H, G, Gr, cPrev, C, TC, Hout, P),
+    cellBackward: (n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP) =>
+      cellBackwardTs(heap, n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP),
     colSum: (rows, cols, src, dst) => colSumTs(heap, rows, cols, src, dst),
     sigmoid: (count, y) => sigmoidTs(heap, count, y),
     sigmoidBackward: (count, y, dy) => sigmoidBackwardTs(heap, count, y, dy),

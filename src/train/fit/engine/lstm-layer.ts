@@ -4,8 +4,9 @@
  *   i = σ(Wi x + Ri h₋₁ + pi⊙c₋₁ + bi)   f = σ(Wf x + Rf h₋₁ + pf⊙c₋₁ + bf)   z = tanh(Wc x + Rc h₋₁ + bc)
  *   c = f⊙c₋₁ + i⊙z                       o = σ(Wo x + Ro h₋₁ + po⊙c + bo)      h = o⊙tanh(c)
  * The input products of all steps form one GEMM (and so do the weight gradients); only the recurrent products run
- * step by step, against R packed once per pass (`Backend.packB`). Buffers are heap offsets owned by the network
- * (`network.ts`); nothing is allocated here.
+ * step by step, against R packed once per pass (`Backend.packB`), into scratch rows that the cell kernels add
+ * themselves (gate pre-activations G + h₋₁·Rᵀ, output gradients dH + dG₊₁·R). Buffers are heap offsets owned by the
+ * network (`network.ts`); nothing is allocated here.
  */
 import type { Backend } from './backend.ts';
 import type { LayerSlots } from './layout.ts';
@@ -29,6 +30,10 @@ export interface LayerBuffers {
   readonly dG: number;
   /** Gradient with respect to h (N × H); the caller fills the part from above. */
   readonly dH: number;
+  /** Recurrent part h₋₁·Rᵀ of one step's gate pre-activations (B × 4H). */
+  readonly Gr: number;
+  /** Recurrent part dG₊₁·R of one step's output gradient (B × H). */
+  readonly dHr: number;
   /** Cell-state gradient carried to the previous step (B × H). */
   readonly carry: number;
   /** Rᵀ packed for the forward products h₋₁·Rᵀ (`packedLength(H, 4H)`), refreshed by each forward pass. */
@@ -41,12 +46,13 @@ export interface LayerBuffers {
 export function lstmForward(be: Backend, p: number, s: LayerSlots, b: LayerBuffers, pk: Packing): void {
   const H = s.hidden, H4 = 4 * H, In = s.inputSize, N = pk.N;
   be.gemm('nt', 'set', N, H4, In, b.X, In, p + s.W, In, b.G, H4, p + s.bias);
-  be.packB(true, H, H4, p + s.R, H, b.Rfwd);
+  const rt = be.packB(true, H, H4, p + s.R, H, b.Rfwd);
   for (let t = 0; t < pk.T; t++) {
     const n = pk.counts[t], r0 = pk.starts[t];
     const rp = t > 0 ? pk.starts[t - 1] : -1;
-    if (t > 0) be.gemmPacked('add', n, H4, H, b.H + rp * H, H, b.Rfwd, b.G + r0 * H4, H4);
-    be.cellForward(n, H, b.G + r0 * H4, rp >= 0 ? b.C + rp * H : -1, b.C + r0 * H, b.TC + r0 * H, b.H + r0 * H, p + s.P);
+    if (t > 0) be.gemmPacked('set', n, b.H + rp * H, H, rt, b.Gr, H4);
+    be.cellForward(n, H, b.G + r0 * H4, t > 0 ? b.Gr : -1, rp >= 0 ? b.C + rp * H : -1, b.C + r0 * H, b.TC + r0 * H,
+      b.H + r0 * H, p + s.P);
   }
 }
 
@@ -61,15 +67,19 @@ export function lstmBackward(
   const H = s.hidden, H4 = 4 * H, In = s.inputSize, N = pk.N;
   const h = be.heap;
   h.fill(0, b.carry, b.carry + pk.B * H);
-  be.packB(false, H4, H, p + s.R, H, b.Rbwd);
+  const r = be.packB(false, H4, H, p + s.R, H, b.Rbwd);
   for (let t = pk.T - 1; t >= 0; t--) {
     const n = pk.counts[t], r0 = pk.starts[t];
     const rp = t > 0 ? pk.starts[t - 1] : -1;
     be.cellBackward(
       n, H, b.G + r0 * H4, b.dG + r0 * H4, b.C + r0 * H, rp >= 0 ? b.C + rp * H : -1, b.TC + r0 * H,
-      b.dH + r0 * H, b.carry, p + s.P, wantWeights ? gr + s.P : -1,
+      b.dH + r0 * H, t < pk.T - 1 ? b.dHr : -1, b.carry, p + s.P, wantWeights ? gr + s.P : -1,
     );
-    if (t > 0) be.gemmPacked('add', n, H, H4, b.dG + r0 * H4, H4, b.Rbwd, b.dH + rp * H, H);
+    if (t > 0) {
+      // dG·R reaches the first n rows of step t − 1; its other sequences end there and get no recurrent part.
+      be.gemmPacked('set', n, b.dG + r0 * H4, H4, r, b.dHr, H);
+      h.fill(0, b.dHr + n * H, b.dHr + pk.counts[t - 1] * H);
+    }
   }
   if (wantWeights) {
     h.fill(0, b.Hprev, b.Hprev + pk.counts[0] * H);

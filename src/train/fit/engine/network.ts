@@ -59,14 +59,15 @@ function timedBackend(be: Backend, acc: { ms: number }): Backend {
       be.gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias);
       acc.ms += performance.now() - t0;
     },
-    packB(transB, k, n, b, ldb, dst): void {
+    packB(transB, k, n, b, ldb, dst) {
       const t0 = performance.now();
-      be.packB(transB, k, n, b, ldb, dst);
+      const pb = be.packB(transB, k, n, b, ldb, dst);
       acc.ms += performance.now() - t0;
+      return pb;
     },
-    gemmPacked(start, m, n, k, a, lda, bp, c, ldc): void {
+    gemmPacked(start, m, a, lda, pb, c, ldc): void {
       const t0 = performance.now();
-      be.gemmPacked(start, m, n, k, a, lda, bp, c, ldc);
+      be.gemmPacked(start, m, a, lda, pb, c, ldc);
       acc.ms += performance.now() - t0;
     },
   };
@@ -132,7 +133,7 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
         X: l === 0 ? xin : made[l - 1].H,
         G: be.alloc(capRows * 4 * H), C: be.alloc(capRows * H), TC: be.alloc(capRows * H), H: be.alloc(capRows * H),
         Hprev: be.alloc(capRows * H), dG: be.alloc(capRows * 4 * H), dH: be.alloc(capRows * H),
-        carry: be.alloc(capB * H), Rfwd: Rfwd[l], Rbwd: Rbwd[l],
+        Gr: be.alloc(capB * 4 * H), dHr: be.alloc(capB * H), carry: be.alloc(capB * H), Rfwd: Rfwd[l], Rbwd: Rbwd[l],
       });
     });
     bufs = made;

@@ -20,33 +20,58 @@ test('heap growth keeps contents and stays addressable', () => {
   assert.is(be.mark(), mark);
 });
 
-test('WASM LSTM cell kernels match the float64 TypeScript cell, also when saturated', () => {
+test('WASM LSTM cell kernels match the float64 TypeScript cell, with and without recurrent parts, also saturated', () => {
   for (const [H, scale] of [[10, 1], [7, 30], [16, 200]]) {
-    const n = 3;
-    const rng = createRng(H);
-    const be = createWasmBackend(), ref = createF64Backend();
-    const sizes = { G: n * 4 * H, cp: n * H, C: n * H, TC: n * H, Ho: n * H, P: 3 * H, dG: n * 4 * H, dH: n * H, cy: n * H, dP: 3 * H };
-    const at: Record<string, [number, number]> = {};
-    for (const [k, len] of Object.entries(sizes)) at[k] = [be.alloc(len), ref.alloc(len)];
-    for (const k of ['G', 'cp', 'P', 'dH', 'cy']) {
-      for (let i = 0; i < sizes[k as keyof typeof sizes]; i++) {
-        be.heap[at[k][0] + i] = scale * rng.gaussian();
-        ref.heap[at[k][1] + i] = be.heap[at[k][0] + i];
+    for (const recurrent of [false, true]) {
+      const n = 3;
+      const rng = createRng(H);
+      const be = createWasmBackend(), ref = createF64Backend();
+      const sizes = {
+        G: n * 4 * H, Gr: n * 4 * H, cp: n * H, C: n * H, TC: n * H, Ho: n * H, P: 3 * H, dG: n * 4 * H, dH: n * H, dHr: n * H,
+        cy: n * H, dP: 3 * H,
+      };
+      const at: Record<string, [number, number]> = {};
+      for (const [k, len] of Object.entries(sizes)) at[k] = [be.alloc(len), ref.alloc(len)];
+      for (const k of ['G', 'Gr', 'cp', 'P', 'dH', 'dHr', 'cy']) {
+        for (let i = 0; i < sizes[k as keyof typeof sizes]; i++) {
+          be.heap[at[k][0] + i] = scale * rng.gaussian();
+          ref.heap[at[k][1] + i] = be.heap[at[k][0] + i];
+        }
       }
-    }
-    for (const [x, k] of [[be, 0], [ref, 1]] as const) {
-      const o = (name: string): number => at[name][k];
-      x.cellForward(n, H, o('G'), o('cp'), o('C'), o('TC'), o('Ho'), o('P'));
-      x.cellBackward(n, H, o('G'), o('dG'), o('C'), o('cp'), o('TC'), o('dH'), o('cy'), o('P'), o('dP'));
-    }
-    for (const k of ['G', 'C', 'TC', 'Ho', 'dG', 'cy', 'dP']) {
-      for (let i = 0; i < sizes[k as keyof typeof sizes]; i++) {
-        const got = be.heap[at[k][0] + i], want = ref.heap[at[k][1] + i];
-        assert.ok(Number.isFinite(got), `${k}[${i}] finite`);
-        assert.ok(Math.abs(got - want) <= 2e-5 * Math.max(1, Math.abs(want)) * scale, `H=${H} ${k}[${i}]: ${got} vs ${want}`);
+      for (const [x, k] of [[be, 0], [ref, 1]] as const) {
+        const o = (name: string): number => at[name][k];
+        const rec = (name: string): number => (recurrent ? o(name) : -1);
+        x.cellForward(n, H, o('G'), rec('Gr'), o('cp'), o('C'), o('TC'), o('Ho'), o('P'));
+        x.cellBackward(n, H, o('G'), o('dG'), o('C'), o('cp'), o('TC'), o('dH'), rec('dHr'), o('cy'), o('P'), o('dP'));
+      }
+      for (const k of ['G', 'C', 'TC', 'Ho', 'dG', 'cy', 'dP']) {
+        for (let i = 0; i < sizes[k as keyof typeof sizes]; i++) {
+          const got = be.heap[at[k][0] + i], want = ref.heap[at[k][1] + i];
+          assert.ok(Number.isFinite(got), `${k}[${i}] finite`);
+          assert.ok(Math.abs(got - want) <= 2e-5 * Math.max(1, Math.abs(want)) * scale, `H=${H} ${k}[${i}]: ${got} vs ${want}`);
+        }
       }
     }
   }
+});
+
+test('the recurrent parts are added: G + Gr in one call equals G already holding the sum', () => {
+  const be = createWasmBackend();
+  const n = 2, H = 9;
+  const rng = createRng(4);
+  const fill = (len: number): number => {
+    const at = be.alloc(len);
+    for (let i = 0; i < len; i++) be.heap[at + i] = rng.gaussian();
+    return at;
+  };
+  const G = fill(n * 4 * H), Gr = fill(n * 4 * H), cp = fill(n * H), P = fill(3 * H);
+  const sum = be.alloc(n * 4 * H);
+  for (let i = 0; i < n * 4 * H; i++) be.heap[sum + i] = be.heap[G + i] + be.heap[Gr + i];
+  const [C1, T1, H1, C2, T2, H2] = Array.from({ length: 6 }, () => be.alloc(n * H));
+  be.cellForward(n, H, G, Gr, cp, C1, T1, H1, P);
+  be.cellForward(n, H, sum, -1, cp, C2, T2, H2, P);
+  assert.equal(Array.from(be.heap.subarray(H1, H1 + n * H)), Array.from(be.heap.subarray(H2, H2 + n * H)));
+  assert.equal(Array.from(be.heap.subarray(G, G + n * 4 * H)), Array.from(be.heap.subarray(sum, sum + n * 4 * H)));
 });
 
 /** Adds noise to `count` zeros on a fresh WASM back end, in calls of the given sizes; returns the values. */

@@ -25,7 +25,7 @@ interface Case {
 }
 
 /**
- * Runs one product on the WASM kernels and on the float64 reference with the same float32 inputs and padded leading
+ * Runs one product on the WASM kernels (native products off) and on the float64 reference with the same float32 inputs and padded leading
  * dimensions; returns max |Δ| / √(k + 1) over C and checks the padding columns are untouched.
  */
 function compare(c: Case, m: number, n: number, k: number, pad = 3): number {
@@ -33,17 +33,17 @@ function compare(c: Case, m: number, n: number, k: number, pad = 3): number {
   const aRows = c.form === 'tn' ? k : m, aCols = c.form === 'tn' ? m : k;
   const bRows = c.form === 'nt' ? n : k, bCols = c.form === 'nt' ? k : n;
   const lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
-  const be = createWasmBackend(), ref = createF64Backend();
+  const be = createWasmBackend({ native: false }), ref = createF64Backend();
   const [a, ra] = twin(be, ref, aRows * lda, rng);
   const [b, rb] = twin(be, ref, bRows * ldb, rng);
   const [cc, rc] = twin(be, ref, m * ldc, rng);
   const [bias, rbias] = twin(be, ref, n, rng);
   if (c.packed) {
     const bp = be.alloc(be.packedLength(k, n)), rbp = ref.alloc(ref.packedLength(k, n));
-    be.packB(c.form === 'nt', k, n, b, ldb, bp);
-    ref.packB(c.form === 'nt', k, n, rb, ldb, rbp);
-    be.gemmPacked(c.start, m, n, k, a, lda, bp, cc, ldc);
-    ref.gemmPacked(c.start, m, n, k, ra, lda, rbp, rc, ldc);
+    const pb = be.packB(c.form === 'nt', k, n, b, ldb, bp);
+    const rpb = ref.packB(c.form === 'nt', k, n, rb, ldb, rbp);
+    be.gemmPacked(c.start, m, a, lda, pb, cc, ldc);
+    ref.gemmPacked(c.start, m, ra, lda, rpb, rc, ldc);
   } else {
     be.gemm(c.form, c.start, m, n, k, a, lda, b, ldb, cc, ldc, c.bias ? bias : -1);
     ref.gemm(c.form, c.start, m, n, k, ra, lda, rb, ldb, rc, ldc, c.bias ? rbias : -1);
@@ -92,7 +92,7 @@ test('packed-B product (B and Bᵀ packed once) matches the reference', () => {
 
 test('products are bit-for-bit repeatable and independent of where the operands sit', () => {
   const run = (shift: number): Float32Array => {
-    const be = createWasmBackend();
+    const be = createWasmBackend({ native: false });
     const rng = createRng(3);
     const a = be.alloc(37 * 300 + 3) + shift, b = be.alloc(300 * 45 + 3) + shift, c = be.alloc(37 * 45 + 3) + shift;
     for (let i = 0; i < 37 * 300; i++) be.heap[a + i] = rng.gaussian();
