@@ -27,12 +27,11 @@ static inline f4 vexp(f4 x) {
   const f4 n = t - 12582912.0f;
   f4 r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
-  f4 p = r * 1.9875691500e-4f + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  f4 y = p * r * r + r + 1.0f;
+  const f4 r2 = r * r; /* Estrin's scheme: a shorter dependency chain than Horner's */
+  const f4 lo = r * 1.6666665459e-1f + 5.0000001201e-1f, mid = r * 8.3334519073e-3f + 4.1665795894e-2f;
+  const f4 hi = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  const f4 p = lo + r2 * (mid + r2 * hi);
+  f4 y = p * r2 + r + 1.0f;
   const i4 e = ((i4)t + 127) << 23; /* the bits of t are 0x4B400000 + n; the high part shifts out */
   return y * (f4)e;
 }
@@ -76,20 +75,27 @@ __attribute__((noinline)) static void fwd_tail(int m, int u, int H, f32 *g, cons
   st_part(c + u, cn, m), st_part(tc + u, th, m), st_part(ho + u, og * th, m);
 }
 
-/* One row; has_gr / has_cp are constants at each call site, so each variant has a branch-free loop. */
+/* One row, in two passes over the units (i, f, z, c; then o, tanh c, h), so that each pass's iterations are independent
+ * and the out-of-order core overlaps their exp/division chains. has_gr / has_cp are constants at each call site. */
 static inline void fwd_row(int H, f32 *g, const f32 *gr, const f32 *cp, const f32 *P, f32 *c, f32 *tc, f32 *ho,
                            const int has_gr, const int has_cp) {
   const f4 zero = {0, 0, 0, 0};
-  int u = 0;
-  for (; u + 4 <= H; u += 4) {
-    f4 gi = LD(g + u), go = LD(g + H + u), gf = LD(g + 2 * H + u), gz = LD(g + 3 * H + u);
-    if (has_gr) gi += LD(gr + u), go += LD(gr + H + u), gf += LD(gr + 2 * H + u), gz += LD(gr + 3 * H + u);
-    f4 ig, og, fg, z, cn, th;
-    fwd_math(gi, go, gf, gz, has_cp ? LD(cp + u) : zero, LD(P + u), LD(P + H + u), LD(P + 2 * H + u), &ig, &og, &fg, &z, &cn, &th);
-    ST(g + u, ig), ST(g + H + u, og), ST(g + 2 * H + u, fg), ST(g + 3 * H + u, z);
-    ST(c + u, cn), ST(tc + u, th), ST(ho + u, og * th);
+  const int full = H & ~3;
+  for (int u = 0; u < full; u += 4) {
+    f4 gi = LD(g + u), gf = LD(g + 2 * H + u), gz = LD(g + 3 * H + u);
+    if (has_gr) gi += LD(gr + u), gf += LD(gr + 2 * H + u), gz += LD(gr + 3 * H + u);
+    const f4 cprev = has_cp ? LD(cp + u) : zero;
+    const f4 ig = vsig(gi + LD(P + u) * cprev), fg = vsig(gf + LD(P + 2 * H + u) * cprev), z = vtanh(gz);
+    ST(g + u, ig), ST(g + 2 * H + u, fg), ST(g + 3 * H + u, z), ST(c + u, fg * cprev + ig * z);
   }
-  if (u < H) fwd_tail(H - u, u, H, g, has_gr ? gr : 0, has_cp ? cp : 0, P, c, tc, ho);
+  for (int u = 0; u < full; u += 4) {
+    f4 go = LD(g + H + u);
+    if (has_gr) go += LD(gr + H + u);
+    const f4 cn = LD(c + u);
+    const f4 og = vsig(go + LD(P + H + u) * cn), th = vtanh(cn);
+    ST(g + H + u, og), ST(tc + u, th), ST(ho + u, og * th);
+  }
+  if (full < H) fwd_tail(H - full, full, H, g, has_gr ? gr : 0, has_cp ? cp : 0, P, c, tc, ho);
 }
 
 __attribute__((export_name("lstm_cell_forward")))

@@ -18,16 +18,27 @@ typedef int i4 __attribute__((vector_size(16)));
 
 static inline u32 rotl(u32 x, int k) { return (x << k) | (x >> (32 - k)); }
 
-/* One xoshiro128** output; s = the four state words. */
-static inline u32 next(u32 *s) {
-  const u32 r = rotl(s[1] * 5, 7) * 9, t = s[1] << 9;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 11);
+/* The xoshiro128** state, kept in locals (registers) while a call runs. */
+typedef struct { u32 a, b, c, d; } xoshiro;
+
+/* One xoshiro128** output. */
+static inline u32 next(xoshiro *s) {
+  const u32 r = rotl(s->b * 5, 7) * 9, t = s->b << 9;
+  s->c ^= s->a;
+  s->d ^= s->b;
+  s->b ^= s->c;
+  s->a ^= s->d;
+  s->c ^= t;
+  s->d = rotl(s->d, 11);
   return r;
+}
+
+/* Four (x, y) word pairs, drawn x₀, y₀, x₁, y₁, … as rng.ts draws them; pairs ≥ `pairs` are 0 and not drawn. */
+static inline void draw_pairs(xoshiro *s, int pairs, v128_t *xv, v128_t *yv) {
+  u32 x[4], y[4];
+  for (int k = 0; k < 4; k++) x[k] = k < pairs ? next(s) : 0, y[k] = k < pairs ? next(s) : 0;
+  *xv = wasm_u32x4_make(x[0], x[1], x[2], x[3]);
+  *yv = wasm_u32x4_make(y[0], y[1], y[2], y[3]);
 }
 
 /* ln x for x in (0, 1]: x = m·2^e with m in [√½, √2), ln(1 + f) = f − f²/2 + f³·P(f). */
@@ -70,8 +81,7 @@ static inline void vsincos2pi(f4 v, f4 *c, f4 *s) {
 }
 
 /* Box–Muller on four word pairs (x[k], y[k]): lo, hi = r0·cos, r0·sin, r1·cos, r1·sin | r2·cos, …, r3·sin. */
-static inline void box_muller(const u32 *x, const u32 *y, f4 *lo, f4 *hi) {
-  const v128_t xv = wasm_v128_load(x), yv = wasm_v128_load(y);
+static inline void box_muller(v128_t xv, v128_t yv, f4 *lo, f4 *hi) {
   const v128_t minus = wasm_i32x4_sub(wasm_i32x4_splat(0), xv); /* 2³² − x (0 for x = 0, where u = 1) */
   f4 u = (f4)wasm_f32x4_convert_u32x4(minus) * 2.3283064365386963e-10f;
   u = (f4)wasm_v128_bitselect(wasm_f32x4_splat(1.0f), (v128_t)u, wasm_i32x4_eq(xv, wasm_i32x4_splat(0)));
@@ -86,28 +96,27 @@ static inline void box_muller(const u32 *x, const u32 *y, f4 *lo, f4 *hi) {
 
 __attribute__((export_name("noise_add")))
 void noise_add(int count, f32 *dst, f32 sigma, u32 *state) {
-  u32 st[4] = {state[0], state[1], state[2], state[3]};
-  u32 x[4] __attribute__((aligned(16))), y[4] __attribute__((aligned(16)));
+  xoshiro st = {state[0], state[1], state[2], state[3]};
   const f4 sg = {sigma, sigma, sigma, sigma};
   f32 *spare = (f32 *)(state + 4);
   *spare = __builtin_nanf("");
+  v128_t xv, yv;
   f4 lo, hi;
   int i = 0;
   for (; i + 8 <= count; i += 8) {
-    for (int k = 0; k < 4; k++) x[k] = next(st), y[k] = next(st);
-    box_muller(x, y, &lo, &hi);
+    draw_pairs(&st, 4, &xv, &yv);
+    box_muller(xv, yv, &lo, &hi);
     wasm_v128_store(dst + i, (v128_t)((f4)wasm_v128_load(dst + i) + sg * lo));
     wasm_v128_store(dst + i + 4, (v128_t)((f4)wasm_v128_load(dst + i + 4) + sg * hi));
   }
   if (i < count) { /* draws only the pairs the tail needs */
-    const int pairs = (count - i + 1) / 2;
-    for (int k = 0; k < 4; k++) x[k] = k < pairs ? next(st) : 0, y[k] = k < pairs ? next(st) : 0;
+    draw_pairs(&st, (count - i + 1) / 2, &xv, &yv);
     f32 g[8] __attribute__((aligned(16)));
-    box_muller(x, y, &lo, &hi);
+    box_muller(xv, yv, &lo, &hi);
     wasm_v128_store(g, (v128_t)lo);
     wasm_v128_store(g + 4, (v128_t)hi);
     for (int k = 0; i + k < count; k++) dst[i + k] += sigma * g[k];
     if ((count - i) & 1) *spare = g[count - i];
   }
-  for (int k = 0; k < 4; k++) state[k] = st[k];
+  state[0] = st.a, state[1] = st.b, state[2] = st.c, state[3] = st.d;
 }

@@ -57,7 +57,10 @@ export interface Backend {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;
   /** Elements a packed op(B) of k × n needs (see `packB`). */
   packedLength(k: number, n: number): number;
-  /** Packs op(B) (k × n; `transB`: B is n × k) at offset b (row stride ldb) into `packedLength(k, n)` elements at dst. */
+  /**
+   * Prepares op(B) (k × n; `transB`: B is n × k) at offset b (row stride ldb) for `gemmPacked`, packing it into
+   * `packedLength(k, n)` elements at dst (the float32 back end packs on the first product that needs the copy).
+   */
   packB(transB: boolean, k: number, n: number, b: number, ldb: number, dst: number): PackedB;
   /** C (m × pb.n) = (start = 'add' ? C : 0) + A (m × pb.k, row stride lda) · op(B) of `pb`. */
   gemmPacked(start: GemmStart, m: number, a: number, lda: number, pb: PackedB, c: number, ldc: number): void;

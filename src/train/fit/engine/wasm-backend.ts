@@ -67,6 +67,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4); // 0 = null in the C kernels
   const k = ex;
   let native: NativeGemm | null | undefined = options.native === false ? null : undefined; // undefined: not loaded yet
+  const packed = new WeakSet<PackedB>(); // descriptors whose packed copy has been written
   const dense = (form: GemmForm, m: number, n: number, kk: number, lda: number, ldb: number, ldc: number): boolean =>
     lda === (form === 'tn' ? m : kk) && ldb === (form === 'nt' ? kk : n) && ldc === n;
   return {
@@ -90,8 +91,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     },
     packedLength: (kk, n) => Math.ceil(n / PANEL) * PANEL * kk,
     packB(transB, kk, n, b, ldb, dst): PackedB {
-      k.pack_b_full(transB ? 1 : 0, kk, n, b * 4, ldb, dst * 4);
-      return { transB, k: kk, n, b, ldb, packed: dst };
+      return { transB, k: kk, n, b, ldb, packed: dst }; // packed on first use by the WASM kernel (see gemmPacked)
     },
     gemmPacked(start, m, a, lda, pb, c, ldc): void {
       const n = pb.n, kk = pb.k;
@@ -103,6 +103,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
           native.gemm(form, m, n, kk, heap.subarray(a, a + m * kk), heap.subarray(pb.b, pb.b + kk * n), heap.subarray(c, c + m * n));
           return;
         }
+      }
+      if (!packed.has(pb)) {
+        k.pack_b_full(pb.transB ? 1 : 0, kk, n, pb.b * 4, pb.ldb, pb.packed * 4);
+        packed.add(pb);
       }
       k.gemm_packed(start === 'add' ? 1 : 0, m, n, kk, a * 4, lda, pb.packed * 4, c * 4, ldc);
     },
