@@ -3,12 +3,12 @@
  * (Graves 2013; ONNX `LSTM` with peepholes, gate blocks i, o, f, c):
  *   i = σ(Wi x + Ri h₋₁ + pi⊙c₋₁ + bi)   f = σ(Wf x + Rf h₋₁ + pf⊙c₋₁ + bf)   z = tanh(Wc x + Rc h₋₁ + bc)
  *   c = f⊙c₋₁ + i⊙z                       o = σ(Wo x + Ro h₋₁ + po⊙c + bo)      h = o⊙tanh(c)
- * The input products of all steps form one GEMM (and so do the weight gradients); only the recurrent products run
- * step by step, against R packed once per pass (`Backend.packB`), into scratch rows that the cell kernels add
- * themselves (gate pre-activations G + h₋₁·Rᵀ, output gradients dH + dG₊₁·R). Buffers are heap offsets owned by the
- * network (`network.ts`); nothing is allocated here.
+ * The input products of all steps form one GEMM, and so do both weight gradients ([dW | dR] = dGᵀ·[x | h₋₁]); only
+ * the recurrent products run step by step, against R packed once per pass (`Backend.packB`), into scratch rows that
+ * the cell kernels add themselves (gate pre-activations G + h₋₁·Rᵀ, output gradients dH + dG₊₁·R). Buffers are heap
+ * offsets owned by the network (`network.ts`); nothing is allocated here.
  */
-import type { Backend } from './backend.ts';
+import type { Backend, Heap } from './backend.ts';
 import type { LayerSlots } from './layout.ts';
 import type { Packing } from './packing.ts';
 
@@ -24,8 +24,10 @@ export interface LayerBuffers {
   readonly TC: number;
   /** Outputs h (N × H). */
   readonly H: number;
-  /** h of the previous step per row, 0 at t = 0 (N × H; filled by the backward pass). */
-  readonly Hprev: number;
+  /** Per row, its input and the h of the previous step (0 at t = 0): N × (In + H), filled by the backward pass. */
+  readonly XH: number;
+  /** Both input-side weight gradients side by side, [dW | dR] (4H × (In + H)), from one product over XH. */
+  readonly dWR: number;
   /** Gate pre-activation gradients (N × 4H). */
   readonly dG: number;
   /** Gradient with respect to h (N × H); the caller fills the part from above. */
@@ -40,6 +42,17 @@ export interface LayerBuffers {
   readonly Rfwd: number;
   /** R packed for the backward products dG·R (`packedLength(4H, H)`), refreshed by each backward pass. */
   readonly Rbwd: number;
+}
+
+/** Fills XH: row r = [input of row r | h of the same sequence one step earlier (0 at t = 0)]. */
+function fillInputsAndPrevious(h: Heap, b: LayerBuffers, pk: Packing, In: number, H: number): void {
+  const w = In + H;
+  for (let r = 0; r < pk.N; r++) h.copyWithin(b.XH + r * w, b.X + r * In, b.X + (r + 1) * In);
+  for (let j = 0; j < pk.counts[0]; j++) h.fill(0, b.XH + j * w + In, b.XH + (j + 1) * w);
+  for (let t = 1; t < pk.T; t++) {
+    const from = b.H + pk.starts[t - 1] * H, to = b.XH + pk.starts[t] * w + In;
+    for (let j = 0; j < pk.counts[t]; j++) h.copyWithin(to + j * w, from + j * H, from + (j + 1) * H);
+  }
 }
 
 /** Runs the layer forward over all packed rows; θ at heap offset `p`. */
@@ -82,13 +95,13 @@ export function lstmBackward(
     }
   }
   if (wantWeights) {
-    h.fill(0, b.Hprev, b.Hprev + pk.counts[0] * H);
-    for (let t = 1; t < pk.T; t++) {
-      const from = b.H + pk.starts[t - 1] * H;
-      h.copyWithin(b.Hprev + pk.starts[t] * H, from, from + pk.counts[t] * H);
+    fillInputsAndPrevious(h, b, pk, In, H);
+    const w = In + H;
+    be.gemm('tn', 'set', H4, w, N, b.dG, H4, b.XH, w, b.dWR, w, -1);
+    for (let r = 0; r < H4; r++) {
+      h.copyWithin(gr + s.W + r * In, b.dWR + r * w, b.dWR + r * w + In);
+      h.copyWithin(gr + s.R + r * H, b.dWR + r * w + In, b.dWR + (r + 1) * w);
     }
-    be.gemm('tn', 'set', H4, In, N, b.dG, H4, b.X, In, gr + s.W, In, -1);
-    be.gemm('tn', 'set', H4, H, N, b.dG, H4, b.Hprev, H, gr + s.R, H, -1);
     be.colSum(N, H4, b.dG, gr + s.bias);
   }
   if (dX >= 0) be.gemm('nn', 'set', N, In, H4, b.dG, H4, p + s.W, In, dX, In, -1);

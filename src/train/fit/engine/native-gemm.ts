@@ -105,6 +105,14 @@ function selfCheck(native: NativeGemm): boolean {
   return true;
 }
 
+/**
+ * Whether float32 networks use native products unless told otherwise: yes, except when the environment variable
+ * EMOSTREAM_TRAIN_NATIVE is '0' (all products then run in WASM, whose results are the same on every x86/ARM CPU).
+ */
+export function nativeProductsByDefault(): boolean {
+  return process.env['EMOSTREAM_TRAIN_NATIVE'] !== '0';
+}
+
 let cached: NativeGemm | null | undefined;
 
 /** The native products, or null when onnxruntime-node's synchronous session is unavailable or fails its check. */

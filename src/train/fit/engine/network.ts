@@ -10,6 +10,7 @@ import { createF64Backend, type Backend } from './backend.ts';
 import { createLayout, readParameters, writeLayer, writeOutput } from './layout.ts';
 import { sequenceLoss } from './loss.ts';
 import { lstmBackward, lstmForward, type LayerBuffers } from './lstm-layer.ts';
+import { nativeProductsByDefault } from './native-gemm.ts';
 import { createPacking, packRows, unpackRows, validateBatch, type Packing } from './packing.ts';
 import { createRng, type RngState } from './rng.ts';
 import type { Batch, LossOptions, LossResult, LstmNetwork, OutputActivation, ParameterGroup, Precision } from './types.ts';
@@ -35,6 +36,11 @@ export interface LstmNetworkOptions {
   readonly defaultLoss: 'ccc' | 'mse';
   /** Time every matrix product (for benchmarks; adds two clock reads per product). Default false. */
   readonly profile?: boolean;
+  /**
+   * float32 only: let large matrix products run in onnxruntime's native CPU kernels (native-gemm.ts). Default
+   * `nativeProductsByDefault()` (true unless EMOSTREAM_TRAIN_NATIVE=0).
+   */
+  readonly nativeProducts?: boolean;
 }
 
 /** Wraps a back end so that its matrix products (and the packing of their weights) are timed into `acc.ms`. */
@@ -95,7 +101,9 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
   }
 
   const gemmTime = { ms: 0 };
-  const raw: Backend = o.precision === 'f64' ? createF64Backend() : createWasmBackend();
+  const raw: Backend = o.precision === 'f64'
+    ? createF64Backend()
+    : createWasmBackend({ native: o.nativeProducts ?? nativeProductsByDefault() });
   const be = o.profile ? timedBackend(raw, gemmTime) : raw;
   const times = { forwardMs: 0, lossMs: 0, backwardMs: 0, stepMs: 0 };
   const lay = createLayout(o.inputSize, o.hidden, o.outputSize);
@@ -106,6 +114,7 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
   const grad = be.alloc(lay.total);
   const Rfwd = lay.layers.map((s) => be.alloc(be.packedLength(s.hidden, 4 * s.hidden)));
   const Rbwd = lay.layers.map((s) => be.alloc(be.packedLength(4 * s.hidden, s.hidden)));
+  const dWR = lay.layers.map((s) => be.alloc(4 * s.hidden * (s.inputSize + s.hidden)));
   const initRng = createRng(o.seed, 0);
   const noiseRng = createRng(o.seed, 1);
   {
@@ -132,7 +141,7 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
       made.push({
         X: l === 0 ? xin : made[l - 1].H,
         G: be.alloc(capRows * 4 * H), C: be.alloc(capRows * H), TC: be.alloc(capRows * H), H: be.alloc(capRows * H),
-        Hprev: be.alloc(capRows * H), dG: be.alloc(capRows * 4 * H), dH: be.alloc(capRows * H),
+        XH: be.alloc(capRows * (s.inputSize + H)), dWR: dWR[l], dG: be.alloc(capRows * 4 * H), dH: be.alloc(capRows * H),
         Gr: be.alloc(capB * 4 * H), dHr: be.alloc(capB * H), carry: be.alloc(capB * H), Rfwd: Rfwd[l], Rbwd: Rbwd[l],
       });
     });

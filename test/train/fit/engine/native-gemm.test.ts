@@ -111,4 +111,22 @@ test('training with native products is bit-for-bit repeatable and agrees with th
   assert.ok(Math.sqrt(num / den) < 1e-3, `relative gradient difference ${Math.sqrt(num / den)}`);
 });
 
+test('nativeProducts: false keeps every product in WASM: results differ from the native ones only by rounding', () => {
+  const batch = wideBatch(4);
+  const opts = { inputSize: 64, hidden: [48, 6], outputSize: 2, seed: 2 } as const;
+  const grads = [true, false].map((nativeProducts) => {
+    const net = createLstmRegressor({ ...opts, nativeProducts });
+    net.lossAndGradients(batch, { inputNoiseSigma: 0.1 });
+    return net.flatGradients();
+  });
+  let num = 0, den = 0, same = true;
+  for (let i = 0; i < grads[0].length; i++) {
+    num += (grads[0][i] - grads[1][i]) ** 2;
+    den += grads[1][i] ** 2;
+    same &&= grads[0][i] === grads[1][i];
+  }
+  assert.ok(!same, 'the two paths do run different kernels');
+  assert.ok(Math.sqrt(num / den) < 1e-4, `relative difference ${Math.sqrt(num / den)}`);
+});
+
 test.run();
