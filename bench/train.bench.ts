@@ -6,11 +6,13 @@
  * wall time); median of EPOCHS epochs after one warm-up. Breakdown (wall clock, from the engine's profile):
  * gemmS = matrix products and weight packing; cellS = the rest of forward + backward (LSTM cells, batch packing,
  * input noise); lossS; stepS (SGD). Reference: PyTorch 0.57 s per epoch on the same shapes (recorded, see below).
+ * Large products run in onnxruntime's native kernels unless EMOSTREAM_TRAIN_NATIVE=0 (then all in WASM).
  * Run: npm run bench:train   (EPOCHS=n to change the count; last line: RESULT {json})
  */
 import { loadavg } from 'node:os';
 import { makeBatches } from '../src/train/fit/engine/batches.ts';
 import { createLstmAutoencoder, createLstmRegressor } from '../src/train/fit/engine/models.ts';
+import { loadNativeGemm, nativeProductsByDefault } from '../src/train/fit/engine/native-gemm.ts';
 import { createRng } from '../src/train/fit/engine/rng.ts';
 import type { EngineProfile, LossOptions, LstmNetwork, TrainingSequence } from '../src/train/fit/engine/types.ts';
 
@@ -95,7 +97,9 @@ const load = (): number[] => loadavg().map((v) => +v.toFixed(2));
 const loadBefore = load();
 const seqs = randomSequences(1);
 const steps = seqs.reduce((a, s) => a + s.length, 0);
-console.log(`data: ${seqs.length} sequences, ${steps} steps, batch ${BATCH}, ${EPOCHS} timed epochs; load average ${loadBefore.join(' / ')}`);
+const nativeProducts = nativeProductsByDefault() && loadNativeGemm() !== null;
+console.log(`data: ${seqs.length} sequences, ${steps} steps, batch ${BATCH}, ${EPOCHS} timed epochs; load average ` +
+  `${loadBefore.join(' / ')}; large products ${nativeProducts ? 'native (onnxruntime)' : 'WASM'}`);
 
 const regressor = createLstmRegressor({ inputSize: 260, hidden: [200, 10], outputSize: 2, seed: 1, profile: true });
 const reg = benchEpochs('regressor 260-200-10-2', regressor, seqs, { loss: 'ccc', inputNoiseSigma: 0.1 }, 1e-3);
@@ -122,7 +126,7 @@ console.log(`regressor 260→200→10→2: ${reg.epochS.toFixed(3)} s/epoch (CPU
   `(recorded reference figure) = ${(reg.epochS / PYTORCH_S).toFixed(2)} × PyTorch (target ≤ 1.5 × = ${TARGET_S.toFixed(3)} s)`);
 console.log(`regressor, layer 1 frozen: ${frozen.epochS.toFixed(3)} s/epoch; autoencoder 260→200→260: ${ae.epochS.toFixed(3)} s/epoch`);
 console.log('RESULT ' + JSON.stringify({
-  steps, sequences: seqs.length, batch: BATCH, epochs: EPOCHS, measure: 'process CPU seconds per epoch, median',
+  steps, sequences: seqs.length, batch: BATCH, epochs: EPOCHS, measure: 'process CPU seconds per epoch, median', nativeProducts,
   pytorchS: PYTORCH_S, pytorchSource: 'recorded reference figure (PyTorch 2.13, one thread, nn.LSTM without peepholes)',
   targetS: +TARGET_S.toFixed(3), loadAverage: { before: loadBefore, after: loadAfter },
   regressor: summary(reg), regressorFrozenLayer1: summary(frozen), autoencoder: summary(ae),
