@@ -1,17 +1,19 @@
 /**
  * Native matrix products for the float32 back end through onnxruntime-node's CPU kernels (MLAS: AVX2 / AVX-512 FMA,
- * about twice the WebAssembly SIMD128 rate): one ONNX `Gemm` node per operand form,
+ * 1.4–2× the WebAssembly SIMD128 rate on the trainer's shapes): one ONNX `Gemm` node per operand form,
  *   Y = op(A)·op(B) (+ bias row),  transA / transB from the form ('nn', 'nt', 'tn'),
- * run on one thread with inputs and output as views of the WASM heap (no copies). onnxruntime's public
- * `InferenceSession.run` is asynchronous and the engine is synchronous, so this uses the synchronous native session
- * that `run` itself calls (`onnxruntime-node/dist/binding.js`, typed there as "a simple synchronized inference
- * session"). Loading is lazy and checked once against the reference product; if anything is missing or wrong,
- * `loadNativeGemm` returns null and the WASM kernels do all products. Results are repeatable on one machine
- * (single-threaded MLAS); they may differ in the last bits between CPU generations (other MLAS kernels).
+ * run on one thread with inputs and output given as views of the WASM heap (ORT writes Y in place; the binding also
+ * returns a copy of it, which is dropped). onnxruntime's public `InferenceSession.run` is asynchronous and the engine
+ * is synchronous, so this uses the synchronous native session that `run` itself calls
+ * (`onnxruntime-node/dist/binding.js`, typed there as "a simple synchronized inference session"). Loading is lazy and
+ * checked once against the reference product; if anything is missing or behaves differently (say, a future binding
+ * that no longer writes preallocated outputs in place), `loadNativeGemm` returns null and the WASM kernels do all
+ * products. Results are repeatable on one machine (single-threaded MLAS); they may differ in the last bits between
+ * CPU generations (MLAS picks its kernels by instruction set).
  * @see createWasmBackend
  */
 import { createRequire } from 'node:module';
-import { Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { encodeOnnxModel } from '../../../model/onnx-writer.ts';
 import type { GemmForm } from './backend.ts';
 import { gemmTs } from './gemm-ts.ts';
@@ -35,13 +37,14 @@ interface SyncBinding {
   readonly initOrt: () => void;
 }
 
+type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+
 const SESSION_OPTIONS = Object.freeze({
   intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'disabled', logSeverityLevel: 3,
 });
 
 /** The one-node model Y = op(A)·op(B) (+ C as a bias row), all dimensions symbolic. */
 function gemmModel(form: GemmForm, withBias: boolean): Uint8Array {
-  const dims = (a: string, b: string): string[] => [a, b];
   return encodeOnnxModel({
     irVersion: 8, opsetVersion: 17, producerName: 'emostream', producerVersion: '1', docString: '', graphName: 'gemm',
     nodes: [{
@@ -50,16 +53,16 @@ function gemmModel(form: GemmForm, withBias: boolean): Uint8Array {
     }],
     initializers: [],
     inputs: [
-      { name: 'A', elemType: 'float32', shape: dims('a0', 'a1') },
-      { name: 'B', elemType: 'float32', shape: dims('b0', 'b1') },
+      { name: 'A', elemType: 'float32', shape: ['a0', 'a1'] },
+      { name: 'B', elemType: 'float32', shape: ['b0', 'b1'] },
       ...(withBias ? [{ name: 'C', elemType: 'float32' as const, shape: ['n'] }] : []),
     ],
-    outputs: [{ name: 'Y', elemType: 'float32', shape: dims('m', 'n') }],
+    outputs: [{ name: 'Y', elemType: 'float32', shape: ['m', 'n'] }],
     metadata: [],
   });
 }
 
-function createNativeGemm(ort: SyncBinding): NativeGemm {
+function createNativeGemm(ort: SyncBinding, Tensor: TensorConstructor): NativeGemm {
   ort.initOrt();
   const sessions = new Map<string, SyncSession>();
   const session = (form: GemmForm, withBias: boolean): SyncSession => {
@@ -119,8 +122,9 @@ let cached: NativeGemm | null | undefined;
 export function loadNativeGemm(): NativeGemm | null {
   if (cached !== undefined) return cached;
   try {
-    const ort = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as SyncBinding;
-    const native = createNativeGemm(ort);
+    const require = createRequire(import.meta.url); // loaded only now: importing the engine never loads onnxruntime
+    const { Tensor } = require('onnxruntime-node') as { Tensor: TensorConstructor };
+    const native = createNativeGemm(require('onnxruntime-node/dist/binding.js') as SyncBinding, Tensor);
     cached = selfCheck(native) ? native : null;
   } catch {
     cached = null;
