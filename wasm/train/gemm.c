@@ -7,6 +7,7 @@
  *   pack_b_full(transB, K, N, B, ldb, Bp): op(B) → full-depth 8-column panels (panel p at Bp + p·K·8), once per
  *     weight update, so that the per-time-step products below need no packing of B.
  *   gemm_packed(add, M, N, K, A, lda, Bp, C, ldc): the same product with A row-major and op(B) from pack_b_full.
+ *   copy_rows(rows, cols, src, lds, dst, ldd): dst[r·ldd + j] = src[r·lds + j] (strided block copy).
  *
  * All matrices are row-major float32 in linear memory. Blocking follows GotoBLAS/BLIS: KC × NC blocks of op(B) in
  * 8-column panels, MC × KC blocks of op(A) in 4-row strips (gemm-pack.h), and a 4 × 8 register tile (8 f32x4
@@ -156,5 +157,16 @@ void gemm_packed(int add, int M, int N, int K, const f32 *A, int lda, const f32 
       pack_a(0, mc, kc, A + ic * lda + pc, lda, packed_a);
       block(mc, N, kc, packed_a, Bp + pc * NR, K * NR, C + ic * ldc, ldc);
     }
+  }
+}
+
+__attribute__((export_name("copy_rows")))
+void copy_rows(int rows, int cols, const f32 *src, int lds, f32 *dst, int ldd) {
+  for (int r = 0; r < rows; r++) {
+    const f32 *s = src + r * lds;
+    f32 *d = dst + r * ldd;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) wasm_v128_store(d + j, wasm_v128_load(s + j));
+    for (; j < cols; j++) d[j] = s[j];
   }
 }

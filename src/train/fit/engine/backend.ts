@@ -79,6 +79,8 @@ export interface Backend {
   ): void;
   /** dst[j] += Σ_r src[r·cols + j]. */
   colSum(rows: number, cols: number, src: number, dst: number): void;
+  /** dst[r·ldd + j] = src[r·lds + j] for r < rows, j < cols (regions must not overlap). */
+  copyRows(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
   /** y ← σ(y) for `count` elements at y. */
   sigmoid(count: number, y: number): void;
   /** dy ← dy·y·(1 − y) for `count` elements (y holds σ outputs). */
@@ -146,6 +148,9 @@ export function createF64Backend(): Backend {
     cellBackward: (n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP) =>
       cellBackwardTs(heap, n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP),
     colSum: (rows, cols, src, dst) => colSumTs(heap, rows, cols, src, dst),
+    copyRows(rows, cols, src, lds, dst, ldd): void {
+      for (let r = 0; r < rows; r++) heap.copyWithin(dst + r * ldd, src + r * lds, src + r * lds + cols);
+    },
     sigmoid: (count, y) => sigmoidTs(heap, count, y),
     sigmoidBackward: (count, y, dy) => sigmoidBackwardTs(heap, count, y, dy),
   };

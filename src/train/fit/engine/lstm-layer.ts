@@ -8,7 +8,7 @@
  * the cell kernels add themselves (gate pre-activations G + h₋₁·Rᵀ, output gradients dH + dG₊₁·R). Buffers are heap
  * offsets owned by the network (`network.ts`); nothing is allocated here.
  */
-import type { Backend, Heap } from './backend.ts';
+import type { Backend } from './backend.ts';
 import type { LayerSlots } from './layout.ts';
 import type { Packing } from './packing.ts';
 
@@ -45,14 +45,11 @@ export interface LayerBuffers {
 }
 
 /** Fills XH: row r = [input of row r | h of the same sequence one step earlier (0 at t = 0)]. */
-function fillInputsAndPrevious(h: Heap, b: LayerBuffers, pk: Packing, In: number, H: number): void {
-  const w = In + H;
-  for (let r = 0; r < pk.N; r++) h.copyWithin(b.XH + r * w, b.X + r * In, b.X + (r + 1) * In);
+function fillInputsAndPrevious(be: Backend, b: LayerBuffers, pk: Packing, In: number, H: number): void {
+  const w = In + H, h = be.heap;
+  be.copyRows(pk.N, In, b.X, In, b.XH, w);
   for (let j = 0; j < pk.counts[0]; j++) h.fill(0, b.XH + j * w + In, b.XH + (j + 1) * w);
-  for (let t = 1; t < pk.T; t++) {
-    const from = b.H + pk.starts[t - 1] * H, to = b.XH + pk.starts[t] * w + In;
-    for (let j = 0; j < pk.counts[t]; j++) h.copyWithin(to + j * w, from + j * H, from + (j + 1) * H);
-  }
+  for (let t = 1; t < pk.T; t++) be.copyRows(pk.counts[t], H, b.H + pk.starts[t - 1] * H, H, b.XH + pk.starts[t] * w + In, w);
 }
 
 /** Runs the layer forward over all packed rows; θ at heap offset `p`. */
@@ -95,13 +92,11 @@ export function lstmBackward(
     }
   }
   if (wantWeights) {
-    fillInputsAndPrevious(h, b, pk, In, H);
+    fillInputsAndPrevious(be, b, pk, In, H);
     const w = In + H;
     be.gemm('tn', 'set', H4, w, N, b.dG, H4, b.XH, w, b.dWR, w, -1);
-    for (let r = 0; r < H4; r++) {
-      h.copyWithin(gr + s.W + r * In, b.dWR + r * w, b.dWR + r * w + In);
-      h.copyWithin(gr + s.R + r * H, b.dWR + r * w + In, b.dWR + (r + 1) * w);
-    }
+    be.copyRows(H4, In, b.dWR, w, gr + s.W, In);
+    be.copyRows(H4, H, b.dWR + In, w, gr + s.R, H);
     be.colSum(N, H4, b.dG, gr + s.bias);
   }
   if (dX >= 0) be.gemm('nn', 'set', N, In, H4, b.dG, H4, p + s.W, In, dX, In, -1);

@@ -58,6 +58,7 @@ function timedBackend(be: Backend, acc: { ms: number }): Backend {
     cellForward: (...args) => be.cellForward(...args),
     cellBackward: (...args) => be.cellBackward(...args),
     colSum: (...args) => be.colSum(...args),
+    copyRows: (...args) => be.copyRows(...args),
     sigmoid: (...args) => be.sigmoid(...args),
     sigmoidBackward: (...args) => be.sigmoidBackward(...args),
     gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias): void {

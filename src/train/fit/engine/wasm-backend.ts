@@ -36,6 +36,7 @@ interface TrainKernels {
     dH: number, dHr: number, carry: number, P: number, dP: number,
   ) => void;
   readonly col_sum: (rows: number, cols: number, src: number, dst: number) => void;
+  readonly copy_rows: (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
   readonly sigmoid: (count: number, y: number) => void;
   readonly sigmoid_backward: (count: number, y: number, dy: number) => void;
 }
@@ -124,6 +125,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     },
     colSum(rows, cols, src, dst): void {
       ex.col_sum(rows, cols, src * 4, dst * 4);
+    },
+    copyRows(rows, cols, src, lds, dst, ldd): void {
+      ex.copy_rows(rows, cols, src * 4, lds, dst * 4, ldd);
     },
     sigmoid(count, y): void {
       ex.sigmoid(count, y * 4);

@@ -142,4 +142,19 @@ test('WASM sigmoid and its backward match the float64 reference', () => {
   }
 });
 
+test('copyRows copies a strided block and nothing else, as the float64 back end does', () => {
+  for (const be of [createWasmBackend(), createF64Backend()]) {
+    const src = be.alloc(5 * 11), dst = be.alloc(5 * 13);
+    for (let i = 0; i < 5 * 11; i++) be.heap[src + i] = i + 1;
+    be.heap.fill(-1, dst, dst + 5 * 13);
+    be.copyRows(4, 9, src + 1, 11, dst + 2, 13);
+    for (let r = 0; r < 5; r++) {
+      for (let j = 0; j < 13; j++) {
+        const want = r < 4 && j >= 2 && j < 11 ? r * 11 + (j - 2) + 2 : -1;
+        assert.is(be.heap[dst + r * 13 + j], want, `${be.precision} [${r}][${j}]`);
+      }
+    }
+  }
+});
+
 test.run();
