@@ -1,17 +1,42 @@
 /**
  * Numeric back ends of the engine. A back end owns one flat heap (Float32Array over WebAssembly memory,
- * or a Float64Array) addressed by element offsets, one matrix product
- *   gemm: C[m×n] += op(A)[m×k] · B[k×n], op(A) = A (A is m×k) or Aᵀ (A is k×m), all row-major,
- * and the element-wise LSTM cell kernels of `cell-ts.ts` (same signatures, offsets instead of arrays).
+ * or a Float64Array) addressed by element offsets, the matrix products (all row-major)
+ *   gemm:       C[m×n] = (start 'add' ? C : 0) + 1·biasᵀ (if bias ≥ 0) + op(A)·op(B),  forms 'nn' A·B, 'nt' A·Bᵀ, 'tn' Aᵀ·B
+ *   gemmPacked: the same with A row-major and op(B) packed once per pass by `packB` (the per-step recurrent products),
+ * Gaussian input noise, and the element-wise kernels of `cell-ts.ts` (same signatures, offsets instead of arrays).
  * `alloc` may grow the heap, which replaces `heap`: re-read `backend.heap` after any allocation.
  * @see createWasmBackend
  */
 import { EmostreamError } from '../../../errors.ts';
-import { cellBackwardTs, cellForwardTs, colSumTs } from './cell-ts.ts';
+import { cellBackwardTs, cellForwardTs, colSumTs, sigmoidBackwardTs, sigmoidTs } from './cell-ts.ts';
+import { gemmTs } from './gemm-ts.ts';
+import type { Rng } from './rng.ts';
 import type { Precision } from './types.ts';
 
 /** The heap type of a back end. */
 export type Heap = Float32Array | Float64Array;
+
+/** Operand forms of a product: 'nn' C ⊕= A·B (A m×k, B k×n), 'nt' A·Bᵀ (B n×k), 'tn' Aᵀ·B (A k×m). */
+export type GemmForm = 'nn' | 'nt' | 'tn';
+
+/** Where a product starts: 'add' accumulates into C, 'set' overwrites it. */
+export type GemmStart = 'add' | 'set';
+
+/**
+ * op(B) (k × n) of the per-step products, packed once per pass by `packB`. B itself must not change while this is
+ * in use (native kernels may read it instead of the packed copy).
+ */
+export interface PackedB {
+  /** op(B) = Bᵀ (B is n × k) instead of B (k × n). */
+  readonly transB: boolean;
+  readonly k: number;
+  readonly n: number;
+  /** Offset and row stride of B itself. */
+  readonly b: number;
+  readonly ldb: number;
+  /** Offset of the packed copy (`packedLength(k, n)` elements). */
+  readonly packed: number;
+}
 
 /** Memory plus matrix product, in one precision. */
 export interface Backend {
@@ -24,17 +49,42 @@ export interface Backend {
   mark(): number;
   /** Frees everything allocated after `mark`. */
   release(mark: number): void;
-  /** C += op(A)·B with element offsets a, b, c and leading dimensions (row strides) lda, ldb, ldc. */
-  gemm(transA: boolean, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
-  /** LSTM cell forward of one step (see `cellForwardTs`); cPrev = −1 for a zero state. */
-  cellForward(n: number, H: number, G: number, cPrev: number, C: number, TC: number, Hout: number, P: number): void;
-  /** LSTM cell backward of one step (see `cellBackwardTs`); dP = −1 skips peephole gradients. */
+  /**
+   * C = (start = 'add' ? C : 0) + 1·biasᵀ + op(A)·op(B) with element offsets a, b, c, leading dimensions
+   * (row strides) lda, ldb, ldc, and `bias` the offset of n bias values or −1 for none.
+   */
+  gemm(form: GemmForm, start: GemmStart, m: number, n: number, k: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;
+  /** Elements a packed op(B) of k × n needs (see `packB`). */
+  packedLength(k: number, n: number): number;
+  /**
+   * Prepares op(B) (k × n; `transB`: B is n × k) at offset b (row stride ldb) for `gemmPacked`, packing it into
+   * `packedLength(k, n)` elements at dst (the float32 back end packs on the first product that needs the copy).
+   */
+  packB(transB: boolean, k: number, n: number, b: number, ldb: number, dst: number): PackedB;
+  /** C (m × pb.n) = (start = 'add' ? C : 0) + A (m × pb.k, row stride lda) · op(B) of `pb`. */
+  gemmPacked(start: GemmStart, m: number, a: number, lda: number, pb: PackedB, c: number, ldc: number): void;
+  /**
+   * Adds σ·N(0, 1) to `count` elements at dst, drawing the Gaussians from `rng` in order (as `rng.gaussian()` would:
+   * Box–Muller pairs, the second of a pair kept as the spare); the float32 back end draws the same 32-bit words
+   * and transforms them in float32.
+   */
+  addNoise(count: number, dst: number, sigma: number, rng: Rng): void;
+  /** LSTM cell forward of one step (see `cellForwardTs`); Gr = −1 for no recurrent part, cPrev = −1 for a zero state. */
+  cellForward(n: number, H: number, G: number, Gr: number, cPrev: number, C: number, TC: number, Hout: number, P: number): void;
+  /** LSTM cell backward of one step (see `cellBackwardTs`); dHr = −1 for no recurrent part, dP = −1 skips peepholes. */
   cellBackward(
     n: number, H: number, G: number, dG: number, C: number, cPrev: number, TC: number,
-    dH: number, carry: number, P: number, dP: number,
+    dH: number, dHr: number, carry: number, P: number, dP: number,
   ): void;
   /** dst[j] += Σ_r src[r·cols + j]. */
   colSum(rows: number, cols: number, src: number, dst: number): void;
+  /** dst[r·ldd + j] = src[r·lds + j] for r < rows, j < cols (regions must not overlap). */
+  copyRows(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
+  /** y ← σ(y) for `count` elements at y. */
+  sigmoid(count: number, y: number): void;
+  /** dy ← dy·y·(1 − y) for `count` elements (y holds σ outputs). */
+  sigmoidBackward(count: number, y: number, dy: number): void;
 }
 
 /** Region alignment in elements (64 bytes in float32). */
@@ -78,29 +128,30 @@ export function createF64Backend(): Backend {
       return heap;
     },
     ...regions,
-    gemm(transA, m, n, k, a, lda, b, ldb, c, ldc): void {
-      gemmTs(heap, transA, m, n, k, a, lda, b, ldb, c, ldc);
+    gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias): void {
+      gemmTs(heap, form, start, m, n, k, a, lda, b, ldb, c, ldc, bias);
     },
-    cellForward: (n, H, G, cPrev, C, TC, Hout, P) => cellForwardTs(heap, n, H, G, cPrev, C, TC, Hout, P),
-    cellBackward: (n, H, G, dG, C, cPrev, TC, dH, carry, P, dP) =>
-      cellBackwardTs(heap, n, H, G, dG, C, cPrev, TC, dH, carry, P, dP),
+    packedLength: (k, n) => k * n,
+    packB(transB, k, n, b, ldb, dst): PackedB {
+      for (let kk = 0; kk < k; kk++) {
+        for (let j = 0; j < n; j++) heap[dst + kk * n + j] = transB ? heap[b + j * ldb + kk] : heap[b + kk * ldb + j];
+      }
+      return { transB, k, n, b, ldb, packed: dst };
+    },
+    gemmPacked(start, m, a, lda, pb, c, ldc): void {
+      gemmTs(heap, 'nn', start, m, pb.n, pb.k, a, lda, pb.packed, pb.n, c, ldc, -1);
+    },
+    addNoise(count, dst, sigma, rng): void {
+      for (let i = dst, e = dst + count; i < e; i++) heap[i] += sigma * rng.gaussian();
+    },
+    cellForward: (n, H, G, Gr, cPrev, C, TC, Hout, P) => cellForwardTs(heap, n, H, G, Gr, cPrev, C, TC, Hout, P),
+    cellBackward: (n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP) =>
+      cellBackwardTs(heap, n, H, G, dG, C, cPrev, TC, dH, dHr, carry, P, dP),
     colSum: (rows, cols, src, dst) => colSumTs(heap, rows, cols, src, dst),
+    copyRows(rows, cols, src, lds, dst, ldd): void {
+      for (let r = 0; r < rows; r++) heap.copyWithin(dst + r * ldd, src + r * lds, src + r * lds + cols);
+    },
+    sigmoid: (count, y) => sigmoidTs(heap, count, y),
+    sigmoidBackward: (count, y, dy) => sigmoidBackwardTs(heap, count, y, dy),
   };
-}
-
-/** Reference matrix product C += op(A)·B on one heap (any precision), fixed summation order over k. */
-export function gemmTs(
-  h: Heap, transA: boolean, m: number, n: number, k: number,
-  a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-): void {
-  const sai = transA ? 1 : lda;
-  const sak = transA ? lda : 1;
-  for (let i = 0; i < m; i++) {
-    const ci = c + i * ldc;
-    for (let kk = 0; kk < k; kk++) {
-      const av = h[a + i * sai + kk * sak];
-      const bk = b + kk * ldb;
-      for (let j = 0; j < n; j++) h[ci + j] += av * h[bk + j];
-    }
-  }
 }

@@ -21,6 +21,11 @@ export interface LstmRegressorOptions {
   readonly seed?: number;
   /** Time matrix products separately (benchmarks). Default false. */
   readonly profile?: boolean;
+  /**
+   * float32: large matrix products in onnxruntime's native kernels (see `LstmNetworkOptions`).
+   * Default true unless EMOSTREAM_TRAIN_NATIVE=0.
+   */
+  readonly nativeProducts?: boolean;
 }
 
 /** Defaults of the regressor (the paper's largest configuration). */
@@ -46,6 +51,11 @@ export interface LstmAutoencoderOptions {
   readonly seed?: number;
   /** Time matrix products separately (benchmarks). Default false. */
   readonly profile?: boolean;
+  /**
+   * float32: large matrix products in onnxruntime's native kernels (see `LstmNetworkOptions`).
+   * Default true unless EMOSTREAM_TRAIN_NATIVE=0.
+   */
+  readonly nativeProducts?: boolean;
 }
 
 /** Defaults of the denoising autoencoder. */

@@ -10,6 +10,7 @@ import { createF64Backend, type Backend } from './backend.ts';
 import { createLayout, readParameters, writeLayer, writeOutput } from './layout.ts';
 import { sequenceLoss } from './loss.ts';
 import { lstmBackward, lstmForward, type LayerBuffers } from './lstm-layer.ts';
+import { nativeProductsByDefault } from './native-gemm.ts';
 import { createPacking, packRows, unpackRows, validateBatch, type Packing } from './packing.ts';
 import { createRng, type RngState } from './rng.ts';
 import type { Batch, LossOptions, LossResult, LstmNetwork, OutputActivation, ParameterGroup, Precision } from './types.ts';
@@ -35,9 +36,14 @@ export interface LstmNetworkOptions {
   readonly defaultLoss: 'ccc' | 'mse';
   /** Time every matrix product (for benchmarks; adds two clock reads per product). Default false. */
   readonly profile?: boolean;
+  /**
+   * float32 only: let large matrix products run in onnxruntime's native CPU kernels (native-gemm.ts). Default
+   * `nativeProductsByDefault()` (true unless EMOSTREAM_TRAIN_NATIVE=0).
+   */
+  readonly nativeProducts?: boolean;
 }
 
-/** Wraps a back end so that its matrix products are timed into `acc.ms`. */
+/** Wraps a back end so that its matrix products (and the packing of their weights) are timed into `acc.ms`. */
 function timedBackend(be: Backend, acc: { ms: number }): Backend {
   return {
     precision: be.precision,
@@ -47,12 +53,28 @@ function timedBackend(be: Backend, acc: { ms: number }): Backend {
     alloc: (n) => be.alloc(n),
     mark: () => be.mark(),
     release: (m) => be.release(m),
+    packedLength: (k, n) => be.packedLength(k, n),
+    addNoise: (...args) => be.addNoise(...args),
     cellForward: (...args) => be.cellForward(...args),
     cellBackward: (...args) => be.cellBackward(...args),
     colSum: (...args) => be.colSum(...args),
-    gemm(transA, m, n, k, a, lda, b, ldb, c, ldc): void {
+    copyRows: (...args) => be.copyRows(...args),
+    sigmoid: (...args) => be.sigmoid(...args),
+    sigmoidBackward: (...args) => be.sigmoidBackward(...args),
+    gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias): void {
       const t0 = performance.now();
-      be.gemm(transA, m, n, k, a, lda, b, ldb, c, ldc);
+      be.gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias);
+      acc.ms += performance.now() - t0;
+    },
+    packB(transB, k, n, b, ldb, dst) {
+      const t0 = performance.now();
+      const pb = be.packB(transB, k, n, b, ldb, dst);
+      acc.ms += performance.now() - t0;
+      return pb;
+    },
+    gemmPacked(start, m, a, lda, pb, c, ldc): void {
+      const t0 = performance.now();
+      be.gemmPacked(start, m, a, lda, pb, c, ldc);
       acc.ms += performance.now() - t0;
     },
   };
@@ -80,7 +102,9 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
   }
 
   const gemmTime = { ms: 0 };
-  const raw: Backend = o.precision === 'f64' ? createF64Backend() : createWasmBackend();
+  const raw: Backend = o.precision === 'f64'
+    ? createF64Backend()
+    : createWasmBackend({ native: o.nativeProducts ?? nativeProductsByDefault() });
   const be = o.profile ? timedBackend(raw, gemmTime) : raw;
   const times = { forwardMs: 0, lossMs: 0, backwardMs: 0, stepMs: 0 };
   const lay = createLayout(o.inputSize, o.hidden, o.outputSize);
@@ -89,9 +113,9 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
   const Hl = o.hidden[L - 1];
   const theta = be.alloc(lay.total);
   const grad = be.alloc(lay.total);
-  const Wt = lay.layers.map((s) => be.alloc(4 * s.hidden * s.inputSize));
-  const Rt = lay.layers.map((s) => be.alloc(4 * s.hidden * s.hidden));
-  const WoutT = be.alloc(Hl * Out);
+  const Rfwd = lay.layers.map((s) => be.alloc(be.packedLength(s.hidden, 4 * s.hidden)));
+  const Rbwd = lay.layers.map((s) => be.alloc(be.packedLength(4 * s.hidden, s.hidden)));
+  const dWR = lay.layers.map((s) => be.alloc(4 * s.hidden * (s.inputSize + s.hidden)));
   const initRng = createRng(o.seed, 0);
   const noiseRng = createRng(o.seed, 1);
   {
@@ -118,8 +142,8 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
       made.push({
         X: l === 0 ? xin : made[l - 1].H,
         G: be.alloc(capRows * 4 * H), C: be.alloc(capRows * H), TC: be.alloc(capRows * H), H: be.alloc(capRows * H),
-        Hprev: be.alloc(capRows * H), dG: be.alloc(capRows * 4 * H), dH: be.alloc(capRows * H),
-        carry: be.alloc(capB * H), Wt: Wt[l], Rt: Rt[l],
+        XH: be.alloc(capRows * (s.inputSize + H)), dWR: dWR[l], dG: be.alloc(capRows * 4 * H), dH: be.alloc(capRows * H),
+        Gr: be.alloc(capB * 4 * H), dHr: be.alloc(capB * H), carry: be.alloc(capB * H), Rfwd: Rfwd[l], Rbwd: Rbwd[l],
       });
     });
     bufs = made;
@@ -130,15 +154,12 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
     const pk = createPacking(batch);
     ensureScratch(pk.N, pk.B);
     const h = be.heap;
-    packRows(pk, batch.inputs, o.inputSize, h, xin, sigma, noiseRng.gaussian);
+    packRows(pk, batch.inputs, o.inputSize, h, xin);
+    if (sigma > 0) be.addNoise(pk.N * o.inputSize, xin, sigma, noiseRng);
     if (withTargets) packRows(pk, o.reconstruct ? batch.inputs : (batch.targets as Float32Array), Out, h, tgt);
     for (let l = 0; l < L; l++) lstmForward(be, theta, lay.layers[l], bufs[l], pk);
-    for (let k = 0; k < Hl; k++) for (let d = 0; d < Out; d++) h[WoutT + k * Out + d] = h[theta + lay.outW + d * Hl + k];
-    for (let r = 0; r < pk.N; r++) h.copyWithin(yOut + r * Out, theta + lay.outB, theta + lay.outB + Out);
-    be.gemm(false, pk.N, Out, Hl, bufs[L - 1].H, Hl, WoutT, Out, yOut, Out);
-    if (o.outputActivation === 'sigmoid') {
-      for (let i = yOut, e = yOut + pk.N * Out; i < e; i++) h[i] = 1 / (1 + Math.exp(-h[i]));
-    }
+    be.gemm('nt', 'set', pk.N, Out, Hl, bufs[L - 1].H, Hl, theta + lay.outW, Hl, yOut, Out, theta + lay.outB);
+    if (o.outputActivation === 'sigmoid') be.sigmoid(pk.N * Out, yOut);
     return pk;
   }
 
@@ -153,15 +174,8 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
     const t0 = performance.now();
     const pk = runForward(batch, true, sigma);
     const t1 = performance.now();
-    const h = be.heap;
-    const N = pk.N;
-    const result = sequenceLoss(kind, h, pk, Out, yOut, tgt, dY);
-    if (o.outputActivation === 'sigmoid') {
-      for (let i = 0; i < N * Out; i++) {
-        const v = h[yOut + i];
-        h[dY + i] *= v * (1 - v);
-      }
-    }
+    const result = sequenceLoss(kind, be.heap, pk, Out, yOut, tgt, dY);
+    if (o.outputActivation === 'sigmoid') be.sigmoidBackward(pk.N * Out, yOut, dY);
     const t2 = performance.now();
     times.forwardMs += t1 - t0;
     times.lossMs += t2 - t1;
@@ -176,17 +190,15 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
     h.fill(0, grad, grad + lay.total);
     const top = bufs[L - 1];
     if (!frozen.has('output')) {
-      be.gemm(true, Out, Hl, N, dY, Out, top.H, Hl, grad + lay.outW, Hl);
-      for (let r = 0; r < N; r++) for (let d = 0; d < Out; d++) h[grad + lay.outB + d] += h[dY + r * Out + d];
+      be.gemm('tn', 'set', Out, Hl, N, dY, Out, top.H, Hl, grad + lay.outW, Hl, -1);
+      be.colSum(N, Out, dY, grad + lay.outB);
     }
     let lowest = 0;
     while (lowest < L && frozen.has(`layer${lowest + 1}` as ParameterGroup)) lowest++;
     if (lowest === L) return;
-    h.fill(0, top.dH, top.dH + N * Hl);
-    be.gemm(false, N, Hl, Out, dY, Out, theta + lay.outW, Hl, top.dH, Hl);
+    be.gemm('nn', 'set', N, Hl, Out, dY, Out, theta + lay.outW, Hl, top.dH, Hl, -1);
     for (let l = L - 1; l >= lowest; l--) {
       const below = l > lowest ? bufs[l - 1] : undefined;
-      if (below) h.fill(0, below.dH, below.dH + N * lay.layers[l - 1].hidden);
       const want = !frozen.has(`layer${l + 1}` as ParameterGroup);
       lstmBackward(be, theta, grad, lay.layers[l], bufs[l], pk, want, below ? below.dH : -1);
     }

@@ -64,23 +64,13 @@ export function createPacking(batch: Batch): Packing {
   return { T, B, N: starts[T], order, lengths, counts, starts };
 }
 
-/**
- * Copies rows of a (T, B, width) array into packed rows at heap offset `dst`, adding N(0, σ²) noise
- * drawn in packed row order when `sigma` > 0.
- */
-export function packRows(
-  pk: Packing, src: Float32Array, width: number, h: Heap, dst: number, sigma = 0, gaussian?: () => number,
-): void {
+/** Copies rows of a (T, B, width) array into packed rows at heap offset `dst` (input noise: `Backend.addNoise`). */
+export function packRows(pk: Packing, src: Float32Array, width: number, h: Heap, dst: number): void {
   for (let t = 0; t < pk.T; t++) {
     const n = pk.counts[t];
     for (let j = 0; j < n; j++) {
       const from = (t * pk.B + pk.order[j]) * width;
-      const to = dst + (pk.starts[t] + j) * width;
-      if (sigma > 0 && gaussian) {
-        for (let k = 0; k < width; k++) h[to + k] = src[from + k] + sigma * gaussian();
-      } else {
-        for (let k = 0; k < width; k++) h[to + k] = src[from + k];
-      }
+      h.set(src.subarray(from, from + width), dst + (pk.starts[t] + j) * width);
     }
   }
 }

@@ -4,7 +4,10 @@
  * Gate order follows ONNX `LSTM`: W/R/B rows are i, o, f, c; peepholes P are i, o, f.
  */
 
-/** Numeric mode: float32 with WebAssembly SIMD matrix products, or float64 plain TypeScript (gradient checks). */
+/**
+ * Numeric mode: float32 with WebAssembly SIMD kernels (large matrix products through onnxruntime's native CPU kernels
+ * when available, see `LstmNetworkOptions.nativeProducts`), or float64 plain TypeScript (gradient checks).
+ */
 export type Precision = 'f32-wasm' | 'f64';
 
 /** Training loss: 1 − CCC per sequence and output, or mean squared error per sequence. */
