@@ -3,7 +3,7 @@
  * `emostream.format_version` "1", `feature_names` JSON string array, `sample_rate_hz` integer,
  * `layer_sizes` JSON [In1, H1, H2, 2], `domain` music|speech, `training_data`, `metrics` JSON object,
  * `created` ISO 8601 date, `purpose` trained|test-fixture, `model_version`, `producer`, `license`,
- * `emostream.stream_norm` JSON StreamNormConfig (maxWeight ∞ as null);
+ * `emostream.stream_norm` JSON StreamNormConfig (maxWeight ∞ as null), `emostream.ensemble_size` members K;
  * any further key is kept in `extra`.
  */
 import { EmostreamError } from '../errors.ts';
@@ -28,6 +28,7 @@ export const METADATA_KEYS = Object.freeze({
   producer: 'producer',
   license: 'license',
   streamNorm: 'emostream.stream_norm',
+  ensembleSize: 'emostream.ensemble_size',
 } as const);
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(METADATA_KEYS));
@@ -55,7 +56,7 @@ function isIsoDate(s: string): boolean {
 }
 
 /** Metadata key/value pairs for a model of the given layer sizes (validates the input, `EMO_ERR_BAD_CONFIG`). */
-export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes, streamNorm: StreamNormConfig = NO_STREAM_NORM): [string, string][] {
+export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes, streamNorm: StreamNormConfig = NO_STREAM_NORM, members = 1): [string, string][] {
   const sampleRateHz = meta.sampleRateHz ?? DEFAULT_MODEL_METADATA.sampleRateHz;
   const created = meta.created ?? new Date().toISOString();
   if (meta.featureNames.length !== sizes[0]) {
@@ -86,6 +87,7 @@ export function buildMetadataProps(meta: ModelMetadataInput, sizes: LayerSizes, 
     [METADATA_KEYS.producer, meta.producer ?? DEFAULT_MODEL_METADATA.producer],
     [METADATA_KEYS.license, meta.license ?? DEFAULT_MODEL_METADATA.license],
     [METADATA_KEYS.streamNorm, streamNormToJson(streamNorm)],
+    [METADATA_KEYS.ensembleSize, String(members)],
   ];
 }
 
@@ -134,9 +136,12 @@ export function parseMetadataProps(pairs: readonly (readonly [string, string])[]
   const extra: Record<string, string> = {};
   for (const [k, v] of map) if (!KNOWN_KEYS.has(k)) extra[k] = v;
   const streamNorm = version === '1' ? NO_STREAM_NORM : streamNormFromJson(get(METADATA_KEYS.streamNorm));
+  const ensembleSize = version === '1' ? 1 : Number(get(METADATA_KEYS.ensembleSize));
+  if (!Number.isInteger(ensembleSize) || ensembleSize < 1 || ensembleSize > 64) throw modelError(`${METADATA_KEYS.ensembleSize} must be an integer 1–64`);
   return Object.freeze({
     formatVersion: version as '1' | '2',
     streamNorm,
+    ensembleSize,
     featureNames: Object.freeze([...(names as string[])]),
     sampleRateHz,
     layerSizes: Object.freeze([sizes[0], sizes[1], sizes[2], sizes[3]] as const),

@@ -7,7 +7,8 @@ import { EmostreamError } from '../errors.ts';
 import { decodeOnnxModel } from './onnx-reader.ts';
 import type { OnnxModelDescription, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-ir.ts';
 import { parseMetadataProps } from './metadata.ts';
-import { INITIALIZERS, LSTM_GRAPH_OPSET, initializerDims, lstmGraphIo, lstmGraphNodes, type GraphSpec } from './lstm-graph.ts';
+import { LSTM_GRAPH_OPSET, initializerDims, lstmGraphIo, lstmGraphNodes, type GraphSpec } from './lstm-graph.ts';
+import { SHARED_INITIALIZERS as INITIALIZERS, memberNames } from './graph-names.ts';
 import { normaliserInitializers } from './graph-norm.ts';
 import { validateWeights } from './weights.ts';
 import type { LayerSizes, LstmModelWeights, ModelMetadata } from './types.ts';
@@ -78,6 +79,9 @@ function tensorsByName(model: OnnxModelDescription, spec: GraphSpec): Map<string
     const lo = (byName.get(INITIALIZERS.avMin)!.data as Float32Array)[0], hi = (byName.get(INITIALIZERS.avMax)!.data as Float32Array)[0];
     if (lo !== -1 || hi !== 1) throw fail(`output bound is [${lo}, ${hi}], expected [-1, 1]`);
   }
+  if (spec.members > 1 && (byName.get(INITIALIZERS.memberCount)!.data as Float32Array)[0] !== spec.members) {
+    throw fail(`initialiser ${INITIALIZERS.memberCount} does not equal the metadata's ensemble size ${spec.members}`);
+  }
   // The normaliser's constants must be the ones its metadata describes.
   for (const want of spec.streamNorm.kind === 'none' ? [] : normaliserInitializers(spec.streamNorm)) {
     const got = byName.get(want.name)!.data as Float32Array;
@@ -90,14 +94,22 @@ function weightsFrom(byName: Map<string, OnnxTensor>, spec: GraphSpec): LstmMode
   const sizes = spec.sizes;
   const f = (name: string) => byName.get(name)!.data as Float32Array;
   const i = INITIALIZERS;
+  const member = (k: number) => {
+    const m = memberNames(k);
+    return {
+      layer1: { W: f(m.W1), R: f(m.R1), B: f(m.B1), P: f(m.P1) },
+      layer2: { W: f(m.W2), R: f(m.R2), B: f(m.B2), P: f(m.P2) },
+      Wout: f(m.Wout), bout: f(m.bout),
+    };
+  };
+  const more = Array.from({ length: spec.members - 1 }, (_, k) => member(k + 1));
   return {
     inputSize: sizes[0], hidden1: sizes[1], hidden2: sizes[2],
-    layer1: { W: f(i.W1), R: f(i.R1), B: f(i.B1), P: f(i.P1) },
-    layer2: { W: f(i.W2), R: f(i.R2), B: f(i.B2), P: f(i.P2) },
-    Wout: f(i.Wout), bout: f(i.bout),
+    ...member(0),
     featureMean: f(i.featureMean), featureStd: f(i.featureStd),
     targetMean: f(i.targetMean), targetStd: f(i.targetStd),
     streamNorm: spec.streamNorm,
+    ...(more.length ? { moreMembers: more, uncertainty: { spreadScale: f(i.spreadScale), varianceFloor: f(i.varianceFloor) } } : {}),
   };
 }
 
@@ -107,7 +119,7 @@ export function readModelInfo(bytes: Uint8Array): ModelInfo {
   const metadata = parseMetadataProps(model.metadata);
   const sizes = metadata.layerSizes;
   if (model.opsetVersion !== LSTM_GRAPH_OPSET) throw fail(`model uses ONNX opset ${model.opsetVersion}, expected ${LSTM_GRAPH_OPSET}`);
-  const spec: GraphSpec = { sizes, streamNorm: metadata.streamNorm, format: metadata.formatVersion };
+  const spec: GraphSpec = { sizes, streamNorm: metadata.streamNorm, members: metadata.ensembleSize, format: metadata.formatVersion };
   const { inputs, outputs } = lstmGraphIo(spec);
   checkValueInfos('input', model.inputs, inputs);
   checkValueInfos('output', model.outputs, outputs);

@@ -10,7 +10,7 @@
 import { EmostreamError } from '../errors.ts';
 import { validateWeights } from './weights.ts';
 import { NO_STREAM_NORM, newStreamNormState, streamNormStep, type StreamNormState } from './stream-norm.ts';
-import type { LstmLayerWeights, LstmModelWeights } from './types.ts';
+import type { LstmLayerWeights, LstmMemberWeights, LstmModelWeights } from './types.ts';
 
 /** One stream's recurrent state, float64: h1, c1 `[H1]`, h2, c2 `[H2]`. */
 export interface ReferenceState {
@@ -20,7 +20,12 @@ export interface ReferenceState {
   readonly c2: Float64Array;
   /** The stream normaliser's state (offsets from its prior; zero at the start). */
   readonly norm: StreamNormState;
+  /** LSTM states of ensemble members 1 … K−1. */
+  readonly more: readonly { readonly h1: Float64Array; readonly c1: Float64Array; readonly h2: Float64Array; readonly c2: Float64Array }[];
 }
+
+/** One member's recurrent state. */
+type LstmState = { readonly h1: Float64Array; readonly c1: Float64Array; readonly h2: Float64Array; readonly c2: Float64Array };
 
 /** Options of `createReferenceForward`. */
 export interface ReferenceOptions {
@@ -32,8 +37,10 @@ export interface ReferenceOptions {
 export interface ReferenceForward {
   /** A fresh all-zero state. */
   newState(): ReferenceState;
-  /** Advances `state` by one step on `features` `[In1]` and returns [arousal, valence]. */
+  /** Advances `state` by one step on `features` `[In1]` and returns [arousal, valence] (the ensemble mean). */
   step(features: ArrayLike<number>, state: ReferenceState): [arousal: number, valence: number];
+  /** The calibrated SDs [arousal, valence] of the last `step` (ensembles; undefined for one member). */
+  lastSd(): [arousalSd: number, valenceSd: number] | undefined;
 }
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -72,25 +79,40 @@ export function createReferenceForward(weights: LstmModelWeights, options: Refer
   const gates1 = new Float64Array(4 * h1);
   const gates2 = new Float64Array(4 * h2);
   const hidden1 = new Float64Array(h1);
+  const members = 1 + (weights.moreMembers?.length ?? 0);
+  const lstmState = (): LstmState => ({ h1: new Float64Array(h1), c1: new Float64Array(h1), h2: new Float64Array(h2), c2: new Float64Array(h2) });
+  const outs = Array.from({ length: members }, () => [0, 0]);
+  let sd: [number, number] | undefined;
+  /** One member's de-standardised, unbounded output. */
+  const memberStep = (m: LstmMemberWeights, s: LstmState, out: number[]): void => {
+    lstmStep(m.layer1, x, s.h1, s.c1, gates1);
+    hidden1.set(s.h1);
+    lstmStep(m.layer2, hidden1, s.h2, s.c2, gates2);
+    for (let t = 0; t < 2; t++) {
+      let acc = m.bout[t];
+      for (let k = 0; k < h2; k++) acc += m.Wout[t * h2 + k] * s.h2[k];
+      out[t] = acc * weights.targetStd[t] + weights.targetMean[t];
+    }
+  };
   return {
-    newState: () => ({
-      h1: new Float64Array(h1), c1: new Float64Array(h1), h2: new Float64Array(h2), c2: new Float64Array(h2), norm: newStreamNormState(n),
-    }),
+    newState: () => ({ ...lstmState(), norm: newStreamNormState(n), more: Array.from({ length: members - 1 }, lstmState) }),
+    lastSd: () => sd,
     step(features, state) {
       if (features.length !== n) throw new EmostreamError('EMO_ERR_BAD_FEATURES', `expected ${n} features, got ${features.length}`);
       for (let k = 0; k < n; k++) z[k] = Math.fround(Math.fround(features[k] - weights.featureMean[k]) / weights.featureStd[k]);
       streamNormStep(streamNorm, z, state.norm, zHat);
       for (let k = 0; k < n; k++) x[k] = zHat[k];
-      lstmStep(weights.layer1, x, state.h1, state.c1, gates1);
-      hidden1.set(state.h1);
-      lstmStep(weights.layer2, hidden1, state.h2, state.c2, gates2);
+      memberStep(weights, state, outs[0]!);
+      for (let k = 1; k < members; k++) memberStep(weights.moreMembers![k - 1]!, state.more[k - 1]!, outs[k]!);
       const out: [number, number] = [0, 0];
+      const spread: [number, number] = [0, 0];
       for (let t = 0; t < 2; t++) {
-        let s = weights.bout[t];
-        for (let k = 0; k < h2; k++) s += weights.Wout[t * h2 + k] * state.h2[k];
-        const y = s * weights.targetStd[t] + weights.targetMean[t];
-        out[t] = bounded ? Math.min(1, Math.max(-1, y)) : y;
+        const mean = outs.reduce((a, o) => a + o[t]!, 0) / members;
+        spread[t] = outs.reduce((a, o) => a + (o[t]! - mean) ** 2, 0) / members;
+        out[t] = bounded ? Math.min(1, Math.max(-1, mean)) : mean;
       }
+      const u = weights.uncertainty;
+      sd = members > 1 && u ? [Math.sqrt(u.varianceFloor[0]! + u.spreadScale[0]! * spread[0]), Math.sqrt(u.varianceFloor[1]! + u.spreadScale[1]! * spread[1])] : undefined;
       return out;
     },
   };

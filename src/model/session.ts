@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { EmostreamError } from '../errors.ts';
-import { GRAPH_IO } from './lstm-graph.ts';
+import { GRAPH_IO, memberNames } from './graph-names.ts';
 import { NORM_IO } from './graph-norm.ts';
 import { readModelInfo } from './model-info.ts';
 import { createStateStore } from './state-store.ts';
@@ -15,20 +15,20 @@ import type { EmotionModel, LoadModelOptions, ModelMetadata, StreamFeatures, Str
 /** The state parts of a model's graph: input name, output name and width per stream, in packing order. */
 function stateParts(metadata: ModelMetadata): { input: string; output: string; width: number }[] {
   const [n, h1, h2] = metadata.layerSizes;
-  const io = GRAPH_IO;
-  const parts = [
-    { input: io.h1In, output: io.h1Out, width: h1 }, { input: io.c1In, output: io.c1Out, width: h1 },
-    { input: io.h2In, output: io.h2Out, width: h2 }, { input: io.c2In, output: io.c2Out, width: h2 },
-  ];
+  const parts = Array.from({ length: metadata.ensembleSize }, (_, k) => memberNames(k)).flatMap((m) => [
+    { input: m.h1In, output: m.h1Out, width: h1 }, { input: m.c1In, output: m.c1Out, width: h1 },
+    { input: m.h2In, output: m.h2Out, width: h2 }, { input: m.c2In, output: m.c2Out, width: h2 },
+  ]);
   if (metadata.streamNorm.kind === 'none') return parts;
   return [...parts,
     { input: NORM_IO.meanIn, output: NORM_IO.meanOut, width: n }, { input: NORM_IO.varIn, output: NORM_IO.varOut, width: n },
     { input: NORM_IO.countIn, output: NORM_IO.countOut, width: 1 }];
 }
 
-/** The layout tag of a model's snapshots ("260,150,10,2/mean-var"). */
+/** The layout tag of a model's snapshots ("260,150,10,2/mean-var", "…/mean-var/x5" for a 5-member ensemble). */
 export function stateLayout(metadata: ModelMetadata): string {
-  return `${metadata.layerSizes.join(',')}/${metadata.streamNorm.kind}`;
+  const k = metadata.ensembleSize;
+  return `${metadata.layerSizes.join(',')}/${metadata.streamNorm.kind}${k > 1 ? `/x${k}` : ''}`;
 }
 
 /** Defaults of `loadModel`. */
@@ -111,7 +111,10 @@ function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetada
     }
     if (!released) store.scatter(ids, tokens, parts.map((p) => out[p.output].data as Float32Array));
     const av = out[GRAPH_IO.av].data as Float32Array;
-    return ids.map((streamId, k) => ({ streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
+    const sd = metadata.ensembleSize > 1 ? out[GRAPH_IO.avSd].data as Float32Array : undefined;
+    return ids.map((streamId, k) => (sd
+      ? { streamId, arousal: av[2 * k], valence: av[2 * k + 1], uncertainty: { arousalSd: sd[2 * k], valenceSd: sd[2 * k + 1] } }
+      : { streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
   }
 
   return {

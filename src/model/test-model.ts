@@ -38,19 +38,20 @@ function layer(random: () => number, inputs: number, hidden: number): LstmLayerW
  * feature stds U[0.5, 2], target means U[-0.2, 0.2], target stds U[0.2, 0.5] (non-trivial, so a missing
  * (de)standardisation node changes the output), and the given stream normaliser (default DEFAULT_STREAM_NORM).
  */
-export function createTestModelWeights(seed: number, sizes: LayerSizes = DEFAULT_TEST_LAYER_SIZES, streamNorm: StreamNormConfig = DEFAULT_STREAM_NORM): LstmModelWeights {
+export function createTestModelWeights(seed: number, sizes: LayerSizes = DEFAULT_TEST_LAYER_SIZES, streamNorm: StreamNormConfig = DEFAULT_STREAM_NORM, members = 1): LstmModelWeights {
   const [n, h1, h2, outputs] = sizes;
   if (!Number.isInteger(seed)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `test model seed must be an integer, got ${seed}`);
   if (outputs !== 2 || ![n, h1, h2].every((s) => Number.isInteger(s) && s > 0)) {
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `test model sizes must be [inputs>0, hidden1>0, hidden2>0, 2], got [${sizes}]`);
   }
   const random = createSeededRandom(seed);
+  const member = () => ({ layer1: layer(random, n, h1), layer2: layer(random, h1, h2), Wout: uniform(random, 2 * h2, -0.1, 0.1), bout: uniform(random, 2, -0.1, 0.1) });
+  const first = member();
+  const more = Array.from({ length: members - 1 }, member);
   return {
     inputSize: n, hidden1: h1, hidden2: h2,
-    layer1: layer(random, n, h1),
-    layer2: layer(random, h1, h2),
-    Wout: uniform(random, 2 * h2, -0.1, 0.1),
-    bout: uniform(random, 2, -0.1, 0.1),
+    ...first,
+    ...(more.length ? { moreMembers: more, uncertainty: { spreadScale: Float32Array.of(4, 4), varianceFloor: Float32Array.of(0.01, 0.02) } } : {}),
     featureMean: uniform(random, n, -1, 1),
     featureStd: uniform(random, n, 0.5, 2),
     targetMean: uniform(random, 2, -0.2, 0.2),
@@ -71,12 +72,14 @@ export interface TestModelOptions {
   readonly domain?: ModelDomain;
   /** Stream normaliser. Default DEFAULT_STREAM_NORM. */
   readonly streamNorm?: StreamNormConfig;
+  /** Ensemble members (spread scale 4, variance floors 0.01 / 0.02). Default 1. */
+  readonly members?: number;
 }
 
 /** ONNX bytes of a deterministic test model (metadata `purpose: 'test-fixture'`). */
 export function createTestModel(options: TestModelOptions): Uint8Array {
   const sizes = options.sizes ?? DEFAULT_TEST_LAYER_SIZES;
-  const weights = createTestModelWeights(options.seed, sizes, options.streamNorm);
+  const weights = createTestModelWeights(options.seed, sizes, options.streamNorm, options.members);
   return writeLstmModel(weights, {
     featureNames: options.featureNames ?? Array.from({ length: sizes[0] }, (_, k) => `feature_${k}`),
     domain: options.domain ?? 'speech',

@@ -63,7 +63,31 @@ export interface NaturalLstmLayerWeights {
   readonly P: Float32Array;
 }
 
-/** Everything needed to run the network: two LSTM layers, the linear output and the standardisation statistics. */
+/** One ensemble member's networks weights (same layer sizes as member 0). */
+export interface LstmMemberWeights {
+  readonly layer1: LstmLayerWeights;
+  readonly layer2: LstmLayerWeights;
+  /** Output weights `[2, H2]`. */
+  readonly Wout: Float32Array;
+  /** Output bias `[2]`. */
+  readonly bout: Float32Array;
+}
+
+/**
+ * Calibrated uncertainty of an ensemble, per output [arousal, valence]: predictive variance
+ * = varianceFloor + spreadScale · (variance of the members' outputs), fitted on held-out data.
+ */
+export interface UncertaintyCalibration {
+  /** `[2]`, ≥ 0. */
+  readonly spreadScale: Float32Array;
+  /** `[2]`, > 0. */
+  readonly varianceFloor: Float32Array;
+}
+
+/**
+ * Everything needed to run the network: two LSTM layers, the linear output and the standardisation statistics
+ * (member 0 of an ensemble), plus optional further members whose outputs are averaged.
+ */
 export interface LstmModelWeights {
   /** Width of the feature vector In1 (260 for ComParE 2013 functionals). */
   readonly inputSize: number;
@@ -87,6 +111,10 @@ export interface LstmModelWeights {
   readonly targetStd: Float32Array;
   /** Per-stream normalisation of the standardised features. Default NO_STREAM_NORM (kind 'none'). */
   readonly streamNorm?: StreamNormConfig;
+  /** Members 1 … K−1 of an ensemble (same sizes; each has its own LSTM state). Default none (K = 1). */
+  readonly moreMembers?: readonly LstmMemberWeights[];
+  /** Required with `moreMembers`: turns the members' spread into calibrated standard deviations. */
+  readonly uncertainty?: UncertaintyCalibration;
 }
 
 /** Layer sizes as stored in metadata `layer_sizes`: [In1, H1, H2, 2]. */
@@ -128,6 +156,8 @@ export interface ModelMetadata {
   readonly formatVersion: '1' | '2';
   /** The stream normaliser (kind 'none' for format 1). */
   readonly streamNorm: StreamNormConfig;
+  /** Ensemble members K (1 for a single network); K > 1 models report calibrated uncertainty. */
+  readonly ensembleSize: number;
   readonly featureNames: readonly string[];
   readonly sampleRateHz: number;
   readonly layerSizes: LayerSizes;
@@ -153,8 +183,11 @@ export interface StreamFeatures {
 /** One stream's prediction for one step (de-standardised; within [−1, 1] for format-2 models). */
 export interface StreamPrediction {
   readonly streamId: string;
+  /** Ensemble mean (the single network's output for K = 1). */
   readonly arousal: number;
   readonly valence: number;
+  /** Calibrated standard deviations of arousal and valence (ensembles only). */
+  readonly uncertainty?: { readonly arousalSd: number; readonly valenceSd: number };
 }
 
 /** A stream's packed model state: [h1 ‖ c1 ‖ h2 ‖ c2 ‖ norm mean ‖ norm variance ‖ norm count]. */

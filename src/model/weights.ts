@@ -2,6 +2,7 @@
  * Shape and value checks of `LstmModelWeights` (layout in types.ts) and the layer sizes they imply.
  */
 import { EmostreamError, type EmostreamErrorCode } from '../errors.ts';
+import { validateCalibration } from './graph-ensemble.ts';
 import type { LayerSizes, LstmLayerWeights, LstmModelWeights } from './types.ts';
 
 /** Expected length of every weight array for the given layer sizes. */
@@ -44,5 +45,14 @@ export function validateWeights(w: LstmModelWeights, code: EmostreamErrorCode = 
     const a = arrays[name];
     for (let k = 0; k < a.length; k++) if (!(a[k] > 0)) throw fail(`${name}[${k}] = ${a[k]} must be > 0`);
   }
+  (w.moreMembers ?? []).forEach((m, i) => {
+    const member = arraysOf({ ...w, ...m });
+    for (const name of ['layer1.W', 'layer1.R', 'layer1.B', 'layer1.P', 'layer2.W', 'layer2.R', 'layer2.B', 'layer2.P', 'Wout', 'bout']) {
+      const a = member[name];
+      if (!(a instanceof Float32Array) || a.length !== expected[name]) throw fail(`member ${i + 1} ${name} must be a Float32Array of ${expected[name]} values`);
+      for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) throw fail(`member ${i + 1} ${name}[${k}] is not finite`);
+    }
+  });
+  if (w.moreMembers?.length) validateCalibration(w.uncertainty, code === 'EMO_ERR_MODEL' ? 'EMO_ERR_MODEL' : 'EMO_ERR_BAD_CONFIG');
   return sizes;
 }

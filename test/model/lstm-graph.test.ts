@@ -94,7 +94,7 @@ test('writer → reader returns the exact weights and the derived layer sizes', 
 });
 
 test('both LSTM nodes take the peephole input P in slot 7', () => {
-  const lstms = lstmGraphNodes({ sizes: [260, 150, 10, 2], streamNorm: DEFAULT_STREAM_NORM, format: '2' }).filter((n) => n.opType === 'LSTM');
+  const lstms = lstmGraphNodes({ sizes: [260, 150, 10, 2], streamNorm: DEFAULT_STREAM_NORM, members: 1, format: '2' }).filter((n) => n.opType === 'LSTM');
   assert.is(lstms.length, 2);
   assert.equal(lstms.map((n) => n.inputs[7]), ['lstm1_P', 'lstm2_P']);
 });

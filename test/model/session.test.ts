@@ -175,4 +175,33 @@ test('outputs of a format-2 model are clipped to [−1, 1] where the unbounded n
   await model.release();
 });
 
+test('a 3-member ensemble: mean and calibrated SD match the reference for 8 streams over 40 steps; snapshots carry every member', async () => {
+  const sizes = [260, 16, 4, 2] as const;
+  const w = createTestModelWeights(31, sizes, undefined, 3);
+  const model = await loadModel(createTestModel({ seed: 31, sizes, members: 3 }));
+  assert.is(model.metadata.ensembleSize, 3);
+  const reference = createReferenceForward(w);
+  const ids = Array.from({ length: 8 }, (_, s) => `e${s}`);
+  const inputs = ids.map((_, s) => featureSequence(700 + s, 40, 260));
+  const states = ids.map(() => reference.newState());
+  let worst = 0, worstSd = 0, minSd = Infinity;
+  for (let t = 0; t < 40; t++) {
+    const out = await model.step(ids.map((streamId, s) => ({ streamId, features: inputs[s][t] })));
+    out.forEach((p, s) => {
+      const [a, v] = reference.step(inputs[s][t], states[s]);
+      const [sa, sv] = reference.lastSd()!;
+      worst = Math.max(worst, Math.abs(p.arousal - a), Math.abs(p.valence - v));
+      worstSd = Math.max(worstSd, Math.abs(p.uncertainty!.arousalSd - sa), Math.abs(p.uncertainty!.valenceSd - sv));
+      minSd = Math.min(minSd, p.uncertainty!.arousalSd);
+    });
+  }
+  assert.ok(worst < 1e-5, `mean: max |model − reference| = ${worst}`);
+  assert.ok(worstSd < 1e-5, `sd: max |model − reference| = ${worstSd}`);
+  assert.ok(minSd >= Math.sqrt(0.01) - 1e-6, 'the SD never falls below the calibrated floor');
+  const snap = model.snapshot('e0')!;
+  assert.is(snap.layout, '260,16,4,2/mean-var/x3');
+  assert.is(snap.values.length, 3 * (2 * 16 + 2 * 4) + 2 * 260 + 1);
+  await model.release();
+});
+
 test.run();
