@@ -76,7 +76,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
     maxEpochs: int(WHAT, 'maxEpochs', o['maxEpochs'], 1, 1e6, 500),
     patience: int(WHAT, 'patience', o['patience'], 1, 1e6, 20),
     seed: int(WHAT, 'seed', o['seed'], -(2 ** 31), 2 ** 31 - 1, 1),
-    loss: oneOf(WHAT, 'loss', o['loss'], ['ccc', 'mse'] as const, 'ccc'),
+    loss: oneOf(WHAT, 'loss', o['loss'], ['ccc', 'ccc-batch', 'mse'] as const, 'ccc'),
     precision: oneOf(WHAT, 'precision', o['precision'], ['f32-wasm', 'f64'] as const, 'f32-wasm'),
     domain: o['domain'] === undefined ? undefined : oneOf(WHAT, 'domain', o['domain'], ['music', 'speech'] as const),
     out: o['out'] as string,

@@ -10,6 +10,8 @@
  * MSE: loss = mean_{(s,d)∈P} (1/L_sd) Σ_t (y − z)².  ε = 1e-12 keeps constant sequences finite.
  * Each pair weighs the same, whatever its length (as in per-sequence CCC training).
  * `perOutput[d]` is the mean CCC (or MSE) over the sequences that have output d (NaN if none).
+ * Batch-pooled CCC ('ccc-batch'): the same CCC and gradient with every finite step of every sequence of the
+ * batch in one sample per output d; loss = 1 − mean_{d present} ccc_d.
  */
 import { EmostreamError } from '../../../errors.ts';
 import type { Heap } from './backend.ts';
@@ -36,6 +38,7 @@ function finiteCounts(h: Heap, pk: Packing, out: number, z: number): Int32Array 
  * Throws EMO_ERR_DATASET when no target of the batch is finite.
  */
 export function sequenceLoss(kind: LossKind, h: Heap, pk: Packing, out: number, y: number, z: number, dy: number): LossResult {
+  if (kind === 'ccc-batch') return pooledCccLoss(h, pk, out, y, z, dy);
   const S = pk.B;
   const counts = finiteCounts(h, pk, out, z);
   const P = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
@@ -100,5 +103,57 @@ export function sequenceLoss(kind: LossKind, h: Heap, pk: Packing, out: number, 
     }
   }
   for (let d = 0; d < out; d++) if (present[d] === 0) perOutput[d] = NaN;
+  return { loss: total, perOutput };
+}
+
+/** 1 − CCC per output over all finite steps of the batch pooled (see the module header). */
+function pooledCccLoss(h: Heap, pk: Packing, out: number, y: number, z: number, dy: number): LossResult {
+  const perOutput = new Float64Array(out);
+  const forEachStep = (fn: (r: number) => void): void => {
+    for (let j = 0; j < pk.B; j++) for (let t = 0; t < pk.lengths[j]; t++) fn((pk.starts[t] + j) * out);
+  };
+  const stats = Array.from({ length: out }, () => ({ n: 0, my: 0, mz: 0, vy: 0, vz: 0, cov: 0 }));
+  forEachStep((r) => {
+    for (let d = 0; d < out; d++) {
+      h[dy + r + d] = 0;
+      if (!Number.isFinite(h[z + r + d])) continue;
+      const s = stats[d]!;
+      s.n++;
+      s.my += h[y + r + d];
+      s.mz += h[z + r + d];
+    }
+  });
+  const present = stats.filter((s) => s.n > 0).length;
+  if (present === 0) throw new EmostreamError('EMO_ERR_DATASET', 'loss: no finite target in the batch (every dimension of every step is missing)');
+  for (const s of stats) if (s.n > 0) { s.my /= s.n; s.mz /= s.n; }
+  forEachStep((r) => {
+    for (let d = 0; d < out; d++) {
+      if (!Number.isFinite(h[z + r + d])) continue;
+      const s = stats[d]!;
+      const ey = h[y + r + d] - s.my, ez = h[z + r + d] - s.mz;
+      s.vy += ey * ey;
+      s.vz += ez * ez;
+      s.cov += ey * ez;
+    }
+  });
+  let total = 0;
+  const D = new Float64Array(out), scale = new Float64Array(out);
+  stats.forEach((s, d) => {
+    if (s.n === 0) { perOutput[d] = NaN; return; }
+    s.vy /= s.n; s.vz /= s.n; s.cov /= s.n;
+    D[d] = s.vy + s.vz + (s.my - s.mz) ** 2 + EPS;
+    const ccc = (2 * s.cov) / D[d]!;
+    perOutput[d] = ccc;
+    total += (1 - ccc) / present;
+    scale[d] = -2 / (s.n * present);
+  });
+  forEachStep((r) => {
+    for (let d = 0; d < out; d++) {
+      if (!Number.isFinite(h[z + r + d])) continue;
+      const s = stats[d]!;
+      const g = (h[z + r + d] - s.mz) / D[d]! - (2 * s.cov * (h[y + r + d] - s.my + (s.my - s.mz))) / (D[d]! * D[d]!);
+      h[dy + r + d] = scale[d]! * g;
+    }
+  });
   return { loss: total, perOutput };
 }

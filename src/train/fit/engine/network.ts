@@ -169,7 +169,7 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
       throw new EmostreamError('EMO_ERR_BAD_CONFIG', `inputNoiseSigma must be ≥ 0, got ${sigma}`);
     }
     const kind = opts.loss ?? o.defaultLoss;
-    if (kind !== 'ccc' && kind !== 'mse') throw new EmostreamError('EMO_ERR_BAD_CONFIG', `unknown loss ${String(kind)}`);
+    if (kind !== 'ccc' && kind !== 'ccc-batch' && kind !== 'mse') throw new EmostreamError('EMO_ERR_BAD_CONFIG', `unknown loss ${String(kind)}`);
     const frozen = new Set(opts.frozen ?? []);
     const t0 = performance.now();
     const pk = runForward(batch, true, sigma);

@@ -10,8 +10,11 @@
  */
 export type Precision = 'f32-wasm' | 'f64';
 
-/** Training loss: 1 − CCC per sequence and output, or mean squared error per sequence. */
-export type LossKind = 'ccc' | 'mse';
+/**
+ * Training loss: 'ccc' = 1 − CCC per sequence and output (the paper's); 'ccc-batch' = 1 − CCC per output over all
+ * steps of the mini-batch's sequences pooled (one CCC per output and batch); 'mse' = mean squared error per sequence.
+ */
+export type LossKind = 'ccc' | 'ccc-batch' | 'mse';
 
 /** Output activation of the final linear layer. */
 export type OutputActivation = 'linear' | 'sigmoid';

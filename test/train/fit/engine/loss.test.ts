@@ -19,7 +19,7 @@ function ccc(x: number[], y: number[]): number {
 }
 
 /** Packs predictions and targets of sequences (1 output) and runs the loss. */
-function run(kind: 'ccc' | 'mse', preds: number[][], targets: number[][]) {
+function run(kind: 'ccc' | 'ccc-batch' | 'mse', preds: number[][], targets: number[][]) {
   const seqs = preds.map((p, i) => ({ length: p.length, inputs: Float32Array.from(p), targets: Float32Array.from(targets[i]) }));
   const batch = padBatch(seqs, 1, 1);
   const pk = createPacking(batch);
@@ -44,6 +44,15 @@ test('perfect predictions give loss 0; a shifted copy is penalised by CCC', () =
   const shifted = run('ccc', [y[0].map((v) => v + 0.5)], y);
   assert.ok(shifted.loss > 0.3);
   assert.ok(run('mse', y, y).loss === 0);
+});
+
+test('batch-pooled CCC is the CCC of all steps of the batch as one sample', () => {
+  const p = [[0.1, 0.5, 0.2, 0.9], [1, 2]], y = [[0, 0.4, 0.4, 1], [2, 1]];
+  const r = run('ccc-batch', p, y);
+  const want = ccc(p.flat(), y.flat());
+  assert.ok(Math.abs(r.perOutput[0] - want) < 1e-6, `${r.perOutput[0]} vs ${want}`);
+  assert.ok(Math.abs(r.loss - (1 - want)) < 1e-6);
+  assert.ok(Math.abs(want - (ccc(p[0], y[0]) + ccc(p[1], y[1])) / 2) > 0.05, 'differs from the per-sequence mean');
 });
 
 test('MSE is the per-sequence mean squared error averaged over sequences', () => {
@@ -123,7 +132,7 @@ test('network gradients with a masked dimension match finite differences (f64 re
     targets: Float32Array.from({ length: 2 * L }, (_, i) => (k === 1 && i % 2 === 1) || (k === 2 && (i === 2 || i === 6)) ? NaN : rng.gaussian()),
   }));
   const batch: Batch = padBatch(seqs, 3, 2);
-  for (const loss of ['ccc', 'mse'] as const) {
+  for (const loss of ['ccc', 'ccc-batch', 'mse'] as const) {
     const theta = net.flatParameters();
     const base = net.lossAndGradients(batch, { loss });
     assert.ok(Number.isFinite(base.loss), `${loss}: finite loss`);
