@@ -13,6 +13,7 @@ import { EmostreamError } from '../../errors.ts';
 import {
   alignSequenceTargets,
   buildCorpusManifest,
+  type CorpusBuildOptions,
   extractDataset,
   loadManifest,
   resolveManifestPaths,
@@ -34,6 +35,8 @@ export interface LabelledSequence {
   readonly id: string;
   readonly group: string;
   readonly domain: Domain;
+  /** Name of the manifest (corpus) the sequence comes from (leave-one-corpus-out folds use it). */
+  readonly corpus?: string;
   /** Pooled features, row-major T × dims. */
   readonly features: Float32Array;
   /** Targets, row-major T × 2 (arousal, valence); NaN where a window has no target. */
@@ -45,7 +48,13 @@ export interface LabelledSequence {
 }
 
 /** Where a corpus comes from: a manifest file path, or a built-in corpus and its data folder. */
-export type CorpusSource = string | { readonly corpus: string; readonly dataDir: string; readonly manifest?: never };
+export type CorpusSource = string | {
+  readonly corpus: string;
+  readonly dataDir: string;
+  /** Builder options of the joined speech corpora (stream grouping and pause kind). */
+  readonly options?: CorpusBuildOptions;
+  readonly manifest?: never;
+};
 
 /** Options of `loadCorpus`. */
 export interface LoadCorpusOptions {
@@ -77,7 +86,7 @@ export async function resolveCorpusManifest(source: CorpusSource, baseDir = '.')
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `a corpus is a manifest path or { "corpus": name, "dataDir": path }, got ${JSON.stringify(source)}`);
   }
   const dataDir = resolve(baseDir, source.dataDir);
-  return resolveManifestPaths(await buildCorpusManifest(source.corpus, dataDir), dataDir);
+  return resolveManifestPaths(await buildCorpusManifest(source.corpus, dataDir, source.options ?? {}), dataDir);
 }
 
 /** 16 kHz mono decoder for the data layer (src/audio). */
@@ -118,7 +127,7 @@ export async function labelManifest(manifest: ResolvedManifest, options: LoadCor
       if (labelled) out.push(labelled);
     }
   }
-  return { manifest, sequences: out, alignment: summariseAlignment(aligned) };
+  return { manifest, sequences: out.map((s) => ({ ...s, corpus: manifest.name })), alignment: summariseAlignment(aligned) };
 }
 
 /** Loads a corpus source and labels it (see the module header). */

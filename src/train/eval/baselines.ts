@@ -4,10 +4,13 @@
  * - ridge regression on features standardised with the training fold's mean and population SD
  *   (constant features get SD 1, i.e. weight 0): w = (XsᵀXs + λI)⁻¹ Xsᵀ(y − ȳ), prediction ȳ + xs·w,
  *   solved in closed form by Cholesky (linalg.ts). λ is chosen per output from `lambdaGrid` by inner
- *   leave-one-group-out CV over the training groups, minimising the pooled squared error of the
- *   held-out seconds (ties → larger λ). A fold's training set is its train ∪ validation sequences.
- * Sums of x, xxᵀ, y and xy are accumulated once per group, so every inner fold's normal equations
- * are sums of group blocks (features are shifted by the all-data mean first for numerical stability).
+ *   leave-one-group-out CV over the training groups (chunks of groups beyond MAX_INNER_FOLDS groups),
+ *   minimising the pooled squared error of the held-out seconds (ties → larger λ). A fold's training set is
+ *   its train ∪ validation sequences.
+ * Missing targets (NaN, e.g. BAVED's valence) are masked per output: each output is fitted on the seconds
+ * labelled for it, and the mean baseline averages each output over its labelled seconds.
+ * Sums of x, xxᵀ, y and xy are accumulated once per inner-fold block, so every inner fold's normal equations
+ * are sums of blocks (features are shifted by the all-data mean first for numerical stability).
  */
 import { EmostreamError } from '../../errors.ts';
 import type { Fold } from './folds.ts';
@@ -32,6 +35,9 @@ export interface RidgeOptions {
   readonly fallbackLambda?: number;
 }
 
+/** Inner CV folds of `fitRidgeCv` at most: leave-one-group-out up to this many groups, chunks of groups beyond. */
+export const MAX_INNER_FOLDS = 20;
+
 /** Default λ grid: 10^-1 … 10^6. */
 export const DEFAULT_LAMBDA_GRID: readonly number[] = Object.freeze([0.1, 1, 10, 100, 1e3, 1e4, 1e5, 1e6]);
 
@@ -54,13 +60,20 @@ export interface BaselineFoldResult {
   readonly lambda?: { readonly arousal: number; readonly valence: number };
 }
 
+/** Sums of one block of training seconds, per output c (arousal 0, valence 1) over the seconds labelled for c. */
 interface Sums {
-  n: number;
-  sx: Float64Array;
-  sxx: Float64Array;
-  sy: Float64Array;
-  sxy: Float64Array;
+  /** Over every second (for the standardisation): count, Σx, Σx². */
+  nAll: number;
+  sxAll: Float64Array;
+  sx2All: Float64Array;
+  /** Per output: count, Σx [d], Σxxᵀ [d × d, lower triangle], Σy, Σxy [d]. */
+  readonly out: { n: number; sx: Float64Array; sxx: Float64Array; sy: number; sxy: Float64Array }[];
 }
+
+const newSums = (d: number): Sums => ({
+  nAll: 0, sxAll: new Float64Array(d), sx2All: new Float64Array(d),
+  out: [0, 1].map(() => ({ n: 0, sx: new Float64Array(d), sxx: new Float64Array(d * d), sy: 0, sxy: new Float64Array(d) })),
+});
 
 function dimsOf(data: readonly SequenceData[]): number {
   const s = data[0];
@@ -74,24 +87,29 @@ function dimsOf(data: readonly SequenceData[]): number {
   return d;
 }
 
+/** Adds the seconds of `seqs` to fresh sums (features shifted by `shift`); a target that is NaN leaves its output out. */
 function groupSums(seqs: readonly SequenceData[], d: number, shift: Float64Array): Sums {
-  const s: Sums = { n: 0, sx: new Float64Array(d), sxx: new Float64Array(d * d), sy: new Float64Array(2), sxy: new Float64Array(d * 2) };
+  const s = newSums(d);
   const x = new Float64Array(d);
   for (const q of seqs) {
     for (let w = 0; w < q.count; w++) {
-      const a = q.arousal[w]!, v = q.valence[w]!;
-      if (Number.isNaN(a) || Number.isNaN(v)) continue;
       for (let i = 0; i < d; i++) x[i] = q.features[w * d + i]! - shift[i]!;
-      s.n++;
-      s.sy[0]! += a;
-      s.sy[1]! += v;
-      for (let i = 0; i < d; i++) {
-        const xi = x[i]!;
-        s.sx[i]! += xi;
-        s.sxy[i * 2]! += xi * a;
-        s.sxy[i * 2 + 1]! += xi * v;
-        const row = i * d;
-        for (let j = 0; j <= i; j++) s.sxx[row + j]! += xi * x[j]!;
+      s.nAll++;
+      for (let i = 0; i < d; i++) { s.sxAll[i]! += x[i]!; s.sx2All[i]! += x[i]! * x[i]!; }
+      const ys = [q.arousal[w]!, q.valence[w]!];
+      for (let c = 0; c < 2; c++) {
+        const y = ys[c]!;
+        if (Number.isNaN(y)) continue;
+        const o = s.out[c]!;
+        o.n++;
+        o.sy += y;
+        for (let i = 0; i < d; i++) {
+          const xi = x[i]!;
+          o.sx[i]! += xi;
+          o.sxy[i]! += xi * y;
+          const row = i * d;
+          for (let j = 0; j <= i; j++) o.sxx[row + j]! += xi * x[j]!;
+        }
       }
     }
   }
@@ -99,60 +117,79 @@ function groupSums(seqs: readonly SequenceData[], d: number, shift: Float64Array
 }
 
 function addSums(list: readonly Sums[], d: number): Sums {
-  const t: Sums = { n: 0, sx: new Float64Array(d), sxx: new Float64Array(d * d), sy: new Float64Array(2), sxy: new Float64Array(d * 2) };
+  const t = newSums(d);
+  const add = (a: Float64Array, b: Float64Array) => { for (let i = 0; i < a.length; i++) a[i]! += b[i]!; };
   for (const s of list) {
-    t.n += s.n;
-    for (let i = 0; i < d; i++) t.sx[i]! += s.sx[i]!;
-    for (let i = 0; i < d * d; i++) t.sxx[i]! += s.sxx[i]!;
-    t.sy[0]! += s.sy[0]!;
-    t.sy[1]! += s.sy[1]!;
-    for (let i = 0; i < 2 * d; i++) t.sxy[i]! += s.sxy[i]!;
+    t.nAll += s.nAll;
+    add(t.sxAll, s.sxAll);
+    add(t.sx2All, s.sx2All);
+    for (let c = 0; c < 2; c++) {
+      const o = t.out[c]!, p = s.out[c]!;
+      o.n += p.n;
+      o.sy += p.sy;
+      add(o.sx, p.sx);
+      add(o.sxx, p.sxx);
+      add(o.sxy, p.sxy);
+    }
   }
   return t;
 }
 
-/** Solves the standardised ridge normal equations from sums for each λ pair in `lambdas`. */
+/**
+ * Solves the standardised ridge normal equations of each output from sums, for each λ pair in `lambdas`.
+ * Features are standardised with the mean and SD of every training second; each output's equations use the
+ * seconds labelled for it (centred on their own means, so its intercept is unpenalised).
+ */
 function solveFromSums(s: Sums, d: number, shift: Float64Array, lambdas: readonly (readonly [number, number])[]): RidgeModel[] {
-  if (s.n < 2) throw new EmostreamError('EMO_ERR_DATASET', `baseline: only ${s.n} training seconds`);
-  const mu = Float64Array.from(s.sx, (v) => v / s.n);
+  if (s.nAll < 2) throw new EmostreamError('EMO_ERR_DATASET', `baseline: only ${s.nAll} training seconds`);
+  const mu = Float64Array.from(s.sxAll, (v) => v / s.nAll);
   const sd = new Float64Array(d);
   for (let i = 0; i < d; i++) {
-    const v = s.sxx[i * d + i]! / s.n - mu[i]! ** 2;
-    sd[i] = v > 1e-12 * (s.sxx[i * d + i]! / s.n + 1e-30) && v > 0 ? Math.sqrt(v) : 1;
+    const v = s.sx2All[i]! / s.nAll - mu[i]! ** 2;
+    sd[i] = v > 1e-12 * (s.sx2All[i]! / s.nAll + 1e-30) && v > 0 ? Math.sqrt(v) : 1;
   }
-  const ybar = [s.sy[0]! / s.n, s.sy[1]! / s.n] as const;
-  const gram = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      const g = (s.sxx[i * d + j]! - s.n * mu[i]! * mu[j]!) / (sd[i]! * sd[j]!);
-      gram[i * d + j] = g;
-      gram[j * d + i] = g;
-    }
-  }
-  const rhs = new Float64Array(d * 2);
-  for (let i = 0; i < d; i++) for (let c = 0; c < 2; c++) rhs[i * 2 + c] = (s.sxy[i * 2 + c]! - s.n * mu[i]! * ybar[c]!) / sd[i]!;
-  const mean = Float64Array.from(mu, (m, i) => m + shift[i]!);
-  const cache = new Map<number, Float64Array>();
-  const solveOne = (lambda: number): Float64Array => {
-    let w = cache.get(lambda);
-    if (!w) {
-      const a = gram.slice();
-      for (let i = 0; i < d; i++) a[i * d + i]! += lambda;
-      choleskyInPlace(a, d);
-      w = rhs.slice();
-      choleskySolveInPlace(a, d, w, 2);
-      cache.set(lambda, w);
-    }
-    return w;
-  };
-  return lambdas.map(([la, lv]) => {
-    const wa = solveOne(la), wv = solveOne(lv);
-    const weights = new Float64Array(d * 2);
+  const perOutput = s.out.map((o) => {
+    if (o.n === 0) return undefined; // nothing labelled for this output: predict 0 (no information)
+    const mx = Float64Array.from(o.sx, (v) => v / o.n);
+    const ybar = o.sy / o.n;
+    const gram = new Float64Array(d * d);
     for (let i = 0; i < d; i++) {
-      weights[i * 2] = wa[i * 2]!;
-      weights[i * 2 + 1] = wv[i * 2 + 1]!;
+      for (let j = 0; j <= i; j++) {
+        const g = (o.sxx[i * d + j]! - o.n * mx[i]! * mx[j]!) / (sd[i]! * sd[j]!);
+        gram[i * d + j] = g;
+        gram[j * d + i] = g;
+      }
     }
-    return { dims: d, mean, scale: sd, weights, intercept: ybar, lambda: [la, lv] as const };
+    const rhs = Float64Array.from({ length: d }, (_, i) => (o.sxy[i]! - o.n * mx[i]! * ybar) / sd[i]!);
+    const cache = new Map<number, Float64Array>();
+    const solve = (lambda: number): Float64Array => {
+      let w = cache.get(lambda);
+      if (!w) {
+        const a = gram.slice();
+        for (let i = 0; i < d; i++) a[i * d + i]! += lambda;
+        choleskyInPlace(a, d);
+        w = rhs.slice();
+        choleskySolveInPlace(a, d, w, 1);
+        cache.set(lambda, w);
+      }
+      return w;
+    };
+    // The intercept on features standardised by the all-seconds mean: ȳ − w·(x̄_c − μ)/sd.
+    const intercept = (w: Float64Array) => ybar - w.reduce((acc, wi, i) => acc + (wi * (mx[i]! - mu[i]!)) / sd[i]!, 0);
+    return { solve, intercept };
+  });
+  const mean = Float64Array.from(mu, (m, i) => m + shift[i]!);
+  return lambdas.map(([la, lv]) => {
+    const weights = new Float64Array(d * 2);
+    const intercept: [number, number] = [0, 0];
+    [la, lv].forEach((lambda, c) => {
+      const p = perOutput[c];
+      if (!p) return;
+      const w = p.solve(lambda);
+      for (let i = 0; i < d; i++) weights[i * 2 + c] = w[i]!;
+      intercept[c] = p.intercept(w);
+    });
+    return { dims: d, mean, scale: sd, weights, intercept, lambda: [la, lv] as const };
   });
 }
 
@@ -185,9 +222,8 @@ function sse(m: RidgeModel, seqs: readonly SequenceData[]): [number, number] {
   for (const q of seqs) {
     const p = predictRidge(m, q.features, q.count);
     for (let w = 0; w < q.count; w++) {
-      if (Number.isNaN(q.arousal[w]!) || Number.isNaN(q.valence[w]!)) continue;
-      ea += (p.arousal[w]! - q.arousal[w]!) ** 2;
-      ev += (p.valence[w]! - q.valence[w]!) ** 2;
+      if (!Number.isNaN(q.arousal[w]!)) ea += (p.arousal[w]! - q.arousal[w]!) ** 2;
+      if (!Number.isNaN(q.valence[w]!)) ev += (p.valence[w]! - q.valence[w]!) ** 2;
     }
   }
   return [ea, ev];
@@ -200,16 +236,20 @@ export function fitRidgeCv(train: readonly SequenceData[], options: RidgeOptions
   const d = dimsOf(train);
   const shift = allDataShift(train, d);
   const groups = [...new Set(train.map((s) => s.group))];
-  const sums = new Map(groups.map((g) => [g, groupSums(train.filter((s) => s.group === g), d, shift)]));
-  const total = addSums([...sums.values()], d);
+  // Inner folds: one per group (leave-one-group-out) up to MAX_INNER_FOLDS groups, else that many chunks of groups.
+  const k = Math.min(groups.length, MAX_INNER_FOLDS);
+  const blockOf = new Map(groups.map((g, i) => [g, Math.floor((i * k) / groups.length)]));
+  const blocks = Array.from({ length: k }, (_, b) => train.filter((s) => blockOf.get(s.group) === b));
+  const sums = blocks.map((b) => groupSums(b, d, shift));
+  const total = addSums(sums, d);
   if (groups.length < 2) {
     const l = options.fallbackLambda ?? 100;
     return solveFromSums(total, d, shift, [[l, l]])[0]!;
   }
   const err = grid.map(() => [0, 0]);
-  for (const g of groups) {
-    const models = solveFromSums(addSums(groups.filter((h) => h !== g).map((h) => sums.get(h)!), d), d, shift, grid.map((l) => [l, l] as const));
-    const held = train.filter((s) => s.group === g);
+  for (let b = 0; b < k; b++) {
+    const models = solveFromSums(addSums(sums.filter((_, j) => j !== b), d), d, shift, grid.map((l) => [l, l] as const));
+    const held = blocks[b]!;
     models.forEach((m, k) => {
       const [ea, ev] = sse(m, held);
       err[k]![0]! += ea;
@@ -233,17 +273,15 @@ export function fitRidge(train: readonly SequenceData[], lambdaArousal: number, 
 
 /** Training-set mean of each target over all seconds with a target. */
 export function fitMean(train: readonly SequenceData[]): { arousal: number; valence: number } {
-  let n = 0, a = 0, v = 0;
+  let na = 0, nv = 0, a = 0, v = 0;
   for (const q of train) {
     for (let w = 0; w < q.count; w++) {
-      if (Number.isNaN(q.arousal[w]!) || Number.isNaN(q.valence[w]!)) continue;
-      n++;
-      a += q.arousal[w]!;
-      v += q.valence[w]!;
+      if (!Number.isNaN(q.arousal[w]!)) { na++; a += q.arousal[w]!; }
+      if (!Number.isNaN(q.valence[w]!)) { nv++; v += q.valence[w]!; }
     }
   }
-  if (n === 0) throw new EmostreamError('EMO_ERR_DATASET', 'mean baseline: no training targets');
-  return { arousal: a / n, valence: v / n };
+  if (na + nv === 0) throw new EmostreamError('EMO_ERR_DATASET', 'mean baseline: no training targets');
+  return { arousal: na ? a / na : 0, valence: nv ? v / nv : 0 };
 }
 
 /** Runs the mean or ridge baseline on every fold (training on train ∪ validation) and predicts its test sequences. */

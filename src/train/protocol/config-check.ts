@@ -45,9 +45,12 @@ export function list<T>(what: string, path: string, v: unknown, each: (x: unknow
 export function corpusSource(what: string, path: string, v: unknown): CorpusSource {
   if (typeof v === 'string' && v.length > 0) return v;
   const o = asObject(what, path, v);
-  onlyKeys(what, path, o, ['corpus', 'dataDir']);
+  onlyKeys(what, path, o, ['corpus', 'dataDir', 'by', 'pause']);
   if (typeof o['corpus'] !== 'string' || typeof o['dataDir'] !== 'string') configFail(what, path, 'needs "corpus" and "dataDir" strings');
-  return { corpus: o['corpus'] as string, dataDir: o['dataDir'] as string };
+  const by = o['by'] === undefined ? undefined : oneOf(what, `${path}.by`, o['by'], ['speaker', 'emotion'] as const);
+  const pause = o['pause'] === undefined ? undefined : oneOf(what, `${path}.pause`, o['pause'], ['noise', 'silence'] as const);
+  const options = by || pause ? { ...(by ? { by } : {}), ...(pause ? { pause } : {}) } : undefined;
+  return { corpus: o['corpus'] as string, dataDir: o['dataDir'] as string, ...(options ? { options } : {}) };
 }
 
 /** One of the allowed string values. */

@@ -4,9 +4,25 @@
  * `quick` holds overrides applied by `--quick`. Format and examples: docs/trainer.md.
  */
 import { CONDITIONS, type Condition } from './results.ts';
-import { asObject, configFail, corpusSource, int, list, num, onlyKeys } from './config-check.ts';
+import { asObject, configFail, corpusSource, int, list, num, oneOf, onlyKeys } from './config-check.ts';
 import type { CorpusSource } from '../data/sequences.ts';
 import { parseAugmentationConfig, type AugmentationConfig } from '../data/augment-config.ts';
+import { NO_STREAM_NORM, validateStreamNorm, type StreamNormConfig } from '../../model/stream-norm.ts';
+import type { LossKind } from '../fit/engine/index.ts';
+
+/**
+ * How a domain's in-domain condition is split: 'corpus' = leave one corpus (manifest) out; `{ chunks: k }` = k folds
+ * of consecutive sorted groups. In both, every `validationEvery`-th remaining group validates (early stopping) and the
+ * rest trains. Without a scheme, the paper's nested leave-`testGroupsPerFold`-out (validation: the next chunk).
+ */
+export type FoldScheme = 'corpus' | { readonly chunks: number };
+
+/** A fixed channel applied to a domain's outside corpora (a second scoring of the same audio). */
+export interface ChannelTest {
+  readonly name: string;
+  /** 'telephone': 300–3400 Hz, 8 kHz, G.711 μ-law; a number: that gain in dB (hard clip at ±1). */
+  readonly channel: 'telephone' | number;
+}
 
 /** Hyper-parameter grids, searched in this order (method.md): layer1 → layer2 → learningRate → noiseSigma. */
 export interface PlanGrids {
@@ -66,11 +82,69 @@ export interface Plan {
   readonly dae: PlanDae;
   /** Augmented copies of the training sequences (docs/trainer.md "Augmentation"). Default none. */
   readonly augmentation?: AugmentationConfig;
+  /** Fold schemes of the in-domain conditions. Default: the paper's scheme for both domains. */
+  readonly folds: { readonly music?: FoldScheme; readonly speech?: FoldScheme };
+  /** With a fold scheme: every n-th remaining group (sorted) is a validation group. Default 8. */
+  readonly validationEvery: number;
+  /** Stream normaliser of every condition and model (src/model/stream-norm.ts). Default none. */
+  readonly streamNorm: StreamNormConfig;
+  /** Training loss by training domain. Default 'ccc' (the paper's per-sequence 1 − CCC). */
+  readonly loss: { readonly music: LossKind; readonly speech: LossKind };
+  /** Training pieces are cut to at most this many seconds. Default Infinity (whole sequences). */
+  readonly chunkSeconds: number;
+  /** Outside corpora scored once more through each channel (telephone, gains). Default none. */
+  readonly channelTests: readonly ChannelTest[];
+  /** Warm-up seconds skipped when comparing a channel's arousal with the clean audio's. Default 10. */
+  readonly warmUpS: number;
+  /** Speech: score each leave-one-corpus-out fold on its left-out corpus's single-emotion streams. Default false. */
+  readonly singleEmotion: boolean;
+  /** Stream normalisers compared by a ridge study on the in-domain folds (docs/results.md). Default none. */
+  readonly normStudy: readonly StreamNormConfig[];
   readonly out: string;
 }
 
 const W = 'plan';
-const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels', 'augmentation'];
+const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels', 'augmentation',
+  'folds', 'validationEvery', 'streamNorm', 'loss', 'chunkSeconds', 'channelTests', 'warmUpS', 'singleEmotion', 'normStudy'];
+
+function foldScheme(v: unknown, path: string): FoldScheme | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'corpus') return 'corpus';
+  const o = asObject(W, path, v);
+  onlyKeys(W, path, o, ['chunks']);
+  return { chunks: int(W, `${path}.chunks`, o['chunks'], 2, 1000) };
+}
+
+function streamNorm(v: unknown, path: string): StreamNormConfig {
+  if (v === undefined) return NO_STREAM_NORM;
+  const o = asObject(W, path, v);
+  onlyKeys(W, path, o, ['kind', 'priorWeight', 'maxWeight', 'epsilon']);
+  try {
+    return validateStreamNorm({ ...NO_STREAM_NORM, ...o, maxWeight: o['maxWeight'] === null ? Infinity : (o['maxWeight'] ?? NO_STREAM_NORM.maxWeight) } as StreamNormConfig);
+  } catch (err) {
+    return configFail(W, path, (err as Error).message);
+  }
+}
+
+const LOSSES = ['ccc', 'ccc-batch', 'mse'] as const;
+
+function lossOf(v: unknown): { music: LossKind; speech: LossKind } {
+  if (v === undefined || typeof v === 'string') {
+    const l = oneOf(W, 'loss', v, LOSSES, 'ccc');
+    return { music: l, speech: l };
+  }
+  const o = asObject(W, 'loss', v);
+  onlyKeys(W, 'loss', o, ['music', 'speech']);
+  return { music: oneOf(W, 'loss.music', o['music'], LOSSES, 'ccc'), speech: oneOf(W, 'loss.speech', o['speech'], LOSSES, 'ccc') };
+}
+
+function channelTest(v: unknown, path: string): ChannelTest {
+  const o = asObject(W, path, v);
+  onlyKeys(W, path, o, ['name', 'channel']);
+  if (typeof o['name'] !== 'string' || !o['name']) configFail(W, `${path}.name`, 'must be a non-empty string');
+  const channel = o['channel'] === 'telephone' ? 'telephone' : num(W, `${path}.channel`, o['channel'], -60, 40);
+  return { name: o['name'] as string, channel };
+}
 
 /** Validates a plan JSON; with `quick`, its `quick` object's fields replace the top-level ones first. */
 export function parsePlan(json: unknown, quick = false): Plan {
@@ -139,6 +213,19 @@ export function parsePlan(json: unknown, quick = false): Plan {
       extraPool: d['extraPool'] === undefined ? [] : list(W, 'dae.extraPool', d['extraPool'], (x, p) => corpusSource(W, p, x)),
     },
     augmentation: o['augmentation'] === undefined ? undefined : parseAugmentationConfig(o['augmentation'], W, 'augmentation'),
+    folds: (() => {
+      const f = o['folds'] === undefined ? {} : asObject(W, 'folds', o['folds']);
+      onlyKeys(W, 'folds', f, ['music', 'speech']);
+      return { music: foldScheme(f['music'], 'folds.music'), speech: foldScheme(f['speech'], 'folds.speech') };
+    })(),
+    validationEvery: int(W, 'validationEvery', o['validationEvery'], 2, 1000, 8),
+    streamNorm: streamNorm(o['streamNorm'], 'streamNorm'),
+    loss: lossOf(o['loss']),
+    chunkSeconds: o['chunkSeconds'] === undefined ? Infinity : int(W, 'chunkSeconds', o['chunkSeconds'], 10, 1e6),
+    channelTests: o['channelTests'] === undefined ? [] : list(W, 'channelTests', o['channelTests'], channelTest),
+    warmUpS: int(W, 'warmUpS', o['warmUpS'], 0, 3600, 10),
+    singleEmotion: o['singleEmotion'] === undefined ? false : o['singleEmotion'] === true ? true : o['singleEmotion'] === false ? false : configFail(W, 'singleEmotion', 'must be true or false'),
+    normStudy: o['normStudy'] === undefined ? [] : list(W, 'normStudy', o['normStudy'], (x, p) => streamNorm(x, p)),
     out: o['out'] as string,
   };
 }

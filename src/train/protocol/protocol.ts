@@ -102,7 +102,7 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   let finalModels: FinalModel[] = [];
   try {
     for (const condition of plan.conditions) {
-      const folds = conditionFolds(condition, data, plan.testGroupsPerFold, plan.maxFolds);
+      const folds = conditionFolds(condition, data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery });
       const tl = condition.endsWith('-TL');
       let nextId = 0;
       const extraTest = outsideIdx[TEST_DOMAIN[condition]];

@@ -3,7 +3,8 @@
  * dataset and the job, so it runs the same in this thread or in a worker (trial-pool.ts). Standardisation comes
  * from the fold's training sequences; the test predictions are de-standardised (method.md "Model").
  */
-import type { NetworkParameters, OnnxLstmParameters } from '../fit/engine/index.ts';
+import type { LossKind, NetworkParameters, OnnxLstmParameters, TrainingSequence } from '../fit/engine/index.ts';
+import { NO_STREAM_NORM, type StreamNormConfig } from '../../model/stream-norm.ts';
 import { fitRegressor } from '../fit/fit.ts';
 import { predictSequences } from '../fit/predict.ts';
 import type { LabelledSequence } from '../data/sequences.ts';
@@ -32,6 +33,27 @@ export interface TrialJob {
   readonly layer1?: OnnxLstmParameters;
   /** Return the parameters and standardisation (for exporting). Default false. */
   readonly keepModel?: boolean;
+  /** Stream normaliser applied to every sequence (src/model/stream-norm.ts). Default NO_STREAM_NORM. */
+  readonly streamNorm?: StreamNormConfig;
+  /** Training loss. Default 'ccc'. */
+  readonly loss?: LossKind;
+  /** Training pieces are cut into chunks of at most this many seconds (≥ 10; Infinity = whole). Default Infinity. */
+  readonly chunkSeconds?: number;
+}
+
+/** Cuts training pieces into chunks of at most `maxLength` steps (a shorter last chunk under 10 steps is dropped). */
+export function chunkPieces(pieces: readonly TrainingSequence[], maxLength: number): TrainingSequence[] {
+  if (!Number.isFinite(maxLength)) return [...pieces];
+  return pieces.flatMap((p) => {
+    const d = p.inputs.length / p.length;
+    const out: TrainingSequence[] = [];
+    for (let a = 0; a < p.length; a += maxLength) {
+      const b = Math.min(p.length, a + maxLength);
+      if (b - a < 10 && out.length > 0) break;
+      out.push({ inputs: p.inputs.slice(a * d, b * d), targets: p.targets?.slice(2 * a, 2 * b), length: b - a });
+    }
+    return out;
+  });
 }
 
 /** What a trial returns (plain data, transferable between threads). */
@@ -50,10 +72,10 @@ export interface TrialResult {
 export async function runTrial(data: readonly LabelledSequence[], job: TrialJob): Promise<TrialResult> {
   const pick = (ix: readonly number[]) => ix.map((i) => data[i]!);
   const train = pick(job.train);
-  const st = fitStandardisation(train);
-  const fit = await fitRegressor(trainingPieces(train, st), trainingPieces(pick(job.validation), st), {
+  const st = fitStandardisation(train, job.streamNorm ?? NO_STREAM_NORM);
+  const fit = await fitRegressor(chunkPieces(trainingPieces(train, st), job.chunkSeconds ?? Infinity), trainingPieces(pick(job.validation), st), {
     hidden: [job.config.layer1, job.config.layer2], learningRate: job.config.learningRate, noiseSigma: job.config.noiseSigma,
-    batchSize: job.batchSize, maxEpochs: job.maxEpochs, patience: job.patience, seed: job.seed,
+    batchSize: job.batchSize, maxEpochs: job.maxEpochs, patience: job.patience, seed: job.seed, loss: job.loss ?? 'ccc',
     initLayer1: job.layer1, freezeLayer1: job.layer1 !== undefined,
   });
   const preds = predictSequences(fit.network, pick(job.test), st);

@@ -69,4 +69,28 @@ test('bad λ grid is rejected with a coded error', () => {
   }
 });
 
+test('a missing valence (NaN) is masked per output: arousal uses every second, valence only the labelled ones', () => {
+  // Valence missing in the first half of the training sequences (as BAVED's): arousal is still fitted on every
+  // second, valence on the labelled half only.
+  const half = Math.floor(train.length / 2);
+  const masked: SequenceData[] = train.map((q: SequenceData, i: number) => (i < half ? { ...q, valence: new Float32Array(q.count).fill(NaN) } : q));
+  const lambda = fx.ridge.fixed.lambda;
+  const m = fitRidge(masked, lambda);
+  const full = fitRidge(train, lambda);
+  let arousalDiff = 0, valenceVsFull = 0;
+  for (const q of testSeqs) {
+    const a = predictRidge(m, q.features, q.count), f = predictRidge(full, q.features, q.count);
+    for (let w = 0; w < q.count; w++) {
+      arousalDiff = Math.max(arousalDiff, Math.abs(a.arousal[w]! - f.arousal[w]!));
+      valenceVsFull = Math.max(valenceVsFull, Math.abs(a.valence[w]! - f.valence[w]!));
+      assert.ok(Number.isFinite(a.valence[w]!), 'valence predictions stay finite');
+    }
+  }
+  assert.ok(arousalDiff < 1e-9, `arousal unchanged by the missing valence (max diff ${arousalDiff})`);
+  assert.ok(valenceVsFull > 1e-4, 'valence is fitted on fewer seconds, so it differs from the full fit');
+  const mean = fitMean(masked);
+  const want = masked.slice(half).reduce((acc: number[], q: SequenceData) => [acc[0]! + q.valence.reduce((x, y) => x + y, 0), acc[1]! + q.count], [0, 0]);
+  assert.ok(Math.abs(mean.valence - want[0]! / want[1]!) < 1e-6, 'the mean baseline averages valence over its labelled seconds');
+});
+
 test.run();

@@ -12,7 +12,7 @@ const speech = syntheticSequences(6, 10, 4, 2, 'speech').map((s) => ({ ...s, id:
 const data = [...music, ...speech];
 
 test('ID folds stay inside the domain; no group in two roles; every group tested once', () => {
-  const folds = conditionFolds('S2S', data, { music: 1, speech: 2 }, Infinity);
+  const folds = conditionFolds('S2S', data, { testGroupsPerFold: { music: 1, speech: 2 }, maxFolds: Infinity });
   assert.is(folds.length, 3);
   const tested = folds.flatMap((f) => f.test);
   assert.equal([...tested].sort((a, b) => a - b), [5, 6, 7, 8, 9, 10]);
@@ -26,7 +26,7 @@ test('ID folds stay inside the domain; no group in two roles; every group tested
 });
 
 test('CD folds train/validate on the source domain and test all of the target', () => {
-  const folds = conditionFolds('M2S-TL', data, { music: 1, speech: 1 }, 3);
+  const folds = conditionFolds('M2S-TL', data, { testGroupsPerFold: { music: 1, speech: 1 }, maxFolds: 3 });
   assert.is(folds.length, 3);
   for (const f of folds) {
     assert.equal(f.test, [5, 6, 7, 8, 9, 10]);
