@@ -37,6 +37,8 @@ export interface CommonFitOptions {
   readonly patience?: number;
   /** SGD momentum. Default 0.9. */
   readonly momentum?: number;
+  /** L2 weight decay λ (the SGD gradient gets + λ·θ). Default 0 (the paper has none). */
+  readonly weightDecay?: number;
   /** Seed of initialisation, noise and shuffling (integer). Default 1. */
   readonly seed?: number;
   /** Numeric mode. Default 'f32-wasm'. */
@@ -69,7 +71,7 @@ export interface AutoencoderFitOptions extends CommonFitOptions {
 
 /** Defaults of the fits. */
 export const DEFAULT_FIT_OPTIONS = Object.freeze({
-  noiseSigma: 0, batchSize: 8, maxEpochs: 500, patience: 20, momentum: 0.9, seed: 1, precision: 'f32-wasm' as Precision, loss: 'ccc' as LossKind,
+  noiseSigma: 0, batchSize: 8, maxEpochs: 500, patience: 20, momentum: 0.9, weightDecay: 0, seed: 1, precision: 'f32-wasm' as Precision, loss: 'ccc' as LossKind,
 });
 
 /** Default epoch limit of the autoencoder (method.md). */
@@ -179,7 +181,7 @@ async function trainLoop(s: LoopSpec): Promise<FitResult> {
     for (const b of batches) {
       sum += net.lossAndGradients(b, { loss, inputNoiseSigma: o.noiseSigma, frozen }).loss * b.B;
       n += b.B;
-      net.step(sgd, o.learningRate, o.momentum, frozen);
+      net.step(sgd, o.learningRate, o.momentum, frozen, o.weightDecay);
     }
     const tl = sum / n;
     const vl = valBatches ? evaluateLoss(net, valBatches, loss) : tl;
@@ -213,7 +215,7 @@ function common(o: CommonFitOptions, maxEpochs: number) {
   const d = DEFAULT_FIT_OPTIONS;
   return {
     learningRate: o.learningRate, noiseSigma: o.noiseSigma ?? d.noiseSigma, batchSize: o.batchSize ?? d.batchSize,
-    maxEpochs: o.maxEpochs ?? maxEpochs, patience: o.patience ?? d.patience, momentum: o.momentum ?? d.momentum,
+    maxEpochs: o.maxEpochs ?? maxEpochs, patience: o.patience ?? d.patience, momentum: o.momentum ?? d.momentum, weightDecay: o.weightDecay ?? d.weightDecay,
     seed: o.seed ?? d.seed, precision: o.precision ?? d.precision, shouldStop: o.shouldStop, onEpoch: o.onEpoch, resume: o.resume,
   };
 }

@@ -220,19 +220,26 @@ export function createLstmNetwork(o: LstmNetworkOptions): LstmNetwork {
     },
     lossAndGradients,
     createSgdState: () => ({ velocity: new Float64Array(lay.total) }),
-    step(state, learningRate, momentum = 0.9, frozen = []): void {
+    step(state, learningRate, momentum = 0.9, frozen = [], weightDecay = 0): void {
       if (state.velocity.length !== lay.total) throw new EmostreamError('EMO_ERR_BAD_CONFIG', 'optimiser state belongs to another network');
-      if (!Number.isFinite(learningRate) || !Number.isFinite(momentum)) {
-        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `bad learning rate ${learningRate} or momentum ${momentum}`);
+      if (!Number.isFinite(learningRate) || !Number.isFinite(momentum) || !(weightDecay >= 0)) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `bad learning rate ${learningRate}, momentum ${momentum} or weight decay ${weightDecay}`);
       }
       const t0 = performance.now();
       const h = be.heap;
       const v = state.velocity;
       for (const g of lay.groups) {
         if (frozen.includes(g.name)) continue;
-        for (let i = g.offset, e = g.offset + g.length; i < e; i++) {
-          v[i] = momentum * v[i] - learningRate * h[grad + i];
-          h[theta + i] += v[i];
+        if (weightDecay === 0) {
+          for (let i = g.offset, e = g.offset + g.length; i < e; i++) {
+            v[i] = momentum * v[i] - learningRate * h[grad + i];
+            h[theta + i] += v[i];
+          }
+        } else {
+          for (let i = g.offset, e = g.offset + g.length; i < e; i++) {
+            v[i] = momentum * v[i] - learningRate * (h[grad + i] + weightDecay * h[theta + i]);
+            h[theta + i] += v[i];
+          }
         }
       }
       times.stepMs += performance.now() - t0;

@@ -127,7 +127,7 @@ export interface LstmNetwork {
   /** Loss of the batch; gradients are kept inside (see `flatGradients`, `step`). */
   lossAndGradients(batch: Batch, options?: LossOptions): LossResult;
   /** v ← momentum·v − lr·g; θ ← θ + v, for every group not in `frozen` (frozen arrays stay bit-identical). */
-  step(state: SgdState, learningRate: number, momentum?: number, frozen?: readonly ParameterGroup[]): void;
+  step(state: SgdState, learningRate: number, momentum?: number, frozen?: readonly ParameterGroup[], weightDecay?: number): void;
   /** A fresh optimiser state (zero velocity). */
   createSgdState(): SgdState;
   /** Outputs for one sequence x (T × inputSize) from a zero state, shape (T, outputSize). */
