@@ -3,6 +3,7 @@
  * serialised events booked and fanned out by the stream registry. Endpoints, one module each:
  *   ws  /results[?stream=id]   results (hello, then av / stream / lag / error messages)   results-endpoint.ts
  *   ws  /ingest?stream=id&rate=16000&format=s16le   PCM ingest (with `ingest: true`)      ingest-endpoint.ts
+ *   ws  /twilio, /fork, /audiohook; tcp AudioSocket   telephony ingest (with `ingest`)      telephony/
  *   GET /overlay?stream=id, /health, /metrics                                            http-routes.ts
  * A host other than loopback requires a token. Closing the server stops the sources, closes every socket and frees
  * the pipeline; the model stays the caller's to release.
@@ -28,6 +29,7 @@ import { handleResultsSocket } from './results-endpoint.ts';
 import type { EmostreamServer, ServerOptions } from './server-types.ts';
 import { createStreamRegistry, type StreamRegistry } from './stream-registry.ts';
 import { createUpgradeRouter, type UpgradeRouter } from './upgrade-router.ts';
+import { startAudiosocketServer, telephonyRoutes, type AudiosocketServer, type TelephonyContext } from './telephony/index.ts';
 
 export type { EmostreamServer, ServerOptions } from './server-types.ts';
 
@@ -118,9 +120,11 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     sources$.next(source);
   };
 
+  const telephony: TelephonyContext = { registry, metrics, enabled: options.ingest === true, token, addSource };
   const router = createUpgradeRouter({
     token, metrics,
     routes: {
+      ...telephonyRoutes(telephony, options.audiohook ?? {}),
       '/results': (ws, url) => handleResultsSocket(ws, url, {
         registry, metrics, modelLabel: label, testModel,
         limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
@@ -144,6 +148,15 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     await featurePool?.release();
     throw err;
   }
+  let audiosocket: AudiosocketServer | undefined;
+  if (options.audiosocket) {
+    try {
+      audiosocket = await startAudiosocketServer({ host: options.audiosocket.host ?? host, port: options.audiosocket.port, insecure: options.audiosocket.insecure }, telephony);
+    } catch (err) {
+      await shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
+      throw err;
+    }
+  }
   const actualPort = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   for (const source of initialSources) sources$.next(source);
@@ -157,8 +170,9 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     sourcesSettled: Promise.all(initial),
     events,
     featurePool,
+    audiosocketPort: audiosocket?.port,
     close() {
-      closing ??= shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
+      closing ??= (audiosocket?.close() ?? Promise.resolve()).then(() => shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics }));
       return closing;
     },
   };

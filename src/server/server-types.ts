@@ -32,6 +32,13 @@ export interface ServerOptions {
    * one of them; 0 runs everything in the main thread. Default os.availableParallelism().
    */
   readonly workers?: number;
+  /**
+   * AudioSocket TCP listener (`--audiosocket PORT`, with `ingest`): port (0 = any free port), host (default: `host`),
+   * `insecure` to allow a non-loopback host (AudioSocket carries no credentials). Default: none.
+   */
+  readonly audiosocket?: { readonly port: number; readonly host?: string; readonly insecure?: boolean };
+  /** AudioHook credentials: expected X-API-KEY (default: `token`) and client secret bytes for the signature check. */
+  readonly audiohook?: { readonly apiKey?: string; readonly clientSecret?: Uint8Array };
 }
 
 /** A running server. */
@@ -51,6 +58,8 @@ export interface EmostreamServer {
   readonly events: Subject<SerializedEvent>;
   /** The feature-worker pool (undefined with `workers: 0`). */
   readonly featurePool: FeaturePool | undefined;
+  /** Port of the AudioSocket listener (undefined without `audiosocket`). */
+  readonly audiosocketPort?: number;
   /** Stops sources and sockets; resolves when the port is closed. */
   close(): Promise<void>;
 }
