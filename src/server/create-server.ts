@@ -22,7 +22,8 @@ import { serializeEvents, type SerializedEvent } from '../pipeline/serialize.ts'
 import { isLoopbackHost } from './auth.ts';
 import { handleHttp } from './http-routes.ts';
 import { handleIngestSocket } from './ingest-endpoint.ts';
-import { MAX_CLIENT_BUFFERED_BYTES, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, MIN_TOKEN_LENGTH } from './limits.ts';
+import { DRAIN_TIMEOUT_MS, MAX_CLIENT_BUFFERED_BYTES, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, MIN_TOKEN_LENGTH } from './limits.ts';
+import { startClusterNode, type ClusterNode } from './handoff/cluster-node.ts';
 import { createServerMetrics } from './metrics.ts';
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.ts';
 import { handleResultsSocket } from './results-endpoint.ts';
@@ -101,6 +102,8 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const label = modelLabel(model);
   const testModel = model.metadata.purpose === 'test-fixture';
   const metrics = createServerMetrics();
+  let publicUrl = '';
+  const cluster: ClusterNode | undefined = options.nats ? await startClusterNode(options.nats, model, metrics, () => publicUrl) : undefined;
   const processMetrics = createProcessMetrics();
   const registry = createStreamRegistry(metrics);
   const events = new Subject<SerializedEvent>();
@@ -114,13 +117,14 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const pipeline = runPipeline(sources$, model, featurePool, (event) => {
     registry.record(event);
     events.next(event);
+    cluster?.onEvent(event);
   }, (message) => { failure = message; });
   const addSource = (source: StreamSource): void => {
     void registry.claim(source);
     sources$.next(source);
   };
 
-  const telephony: TelephonyContext = { registry, metrics, enabled: options.ingest === true, token, addSource };
+  const telephony: TelephonyContext = { registry, metrics, enabled: options.ingest === true, token, addSource, handoff: cluster?.handoff };
   const router = createUpgradeRouter({
     token, metrics,
     routes: {
@@ -129,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
         registry, metrics, modelLabel: label, testModel,
         limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
       }),
-      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource }),
+      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
     },
   });
   const http: Server = createServer((req, res) => handleHttp(req, res, {
@@ -146,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     processMetrics.release();
     pipeline.unsubscribe();
     await featurePool?.release();
+    await cluster?.close();
     throw err;
   }
   let audiosocket: AudiosocketServer | undefined;
@@ -154,14 +159,23 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
       audiosocket = await startAudiosocketServer({ host: options.audiosocket.host ?? host, port: options.audiosocket.port, insecure: options.audiosocket.insecure }, telephony);
     } catch (err) {
       await shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
+      await cluster?.close();
       throw err;
     }
   }
   const actualPort = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  publicUrl = `http://${shownHost}:${actualPort}`;
   for (const source of initialSources) sources$.next(source);
 
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (audiosocket?.close() ?? Promise.resolve())
+      .then(() => shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics }))
+      .then(() => cluster?.close());
+    return closing;
+  };
+  let draining: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${actualPort}`,
     port: actualPort,
@@ -171,9 +185,16 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     events,
     featurePool,
     audiosocketPort: audiosocket?.port,
-    close() {
-      closing ??= (audiosocket?.close() ?? Promise.resolve()).then(() => shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics }));
-      return closing;
+    cluster,
+    close,
+    drain() {
+      draining ??= (async () => {
+        http.close(); // no new connections (the open ones go on until handed over)
+        audiosocket?.stopAccepting();
+        await cluster?.drain(DRAIN_TIMEOUT_MS);
+        await close();
+      })();
+      return draining;
     },
   };
 }

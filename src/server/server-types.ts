@@ -9,6 +9,7 @@ import type { FeaturePool } from '../pipeline/feature-pool.ts';
 import type { SerializedEvent } from '../pipeline/serialize.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { StreamOutcome } from './stream-registry.ts';
+import type { ClusterNode, ClusterOptions } from './handoff/cluster-node.ts';
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -39,6 +40,11 @@ export interface ServerOptions {
   readonly audiosocket?: { readonly port: number; readonly host?: string; readonly insecure?: boolean };
   /** AudioHook credentials: expected X-API-KEY (default: `token`) and client secret bytes for the signature check. */
   readonly audiohook?: { readonly apiKey?: string; readonly clientSecret?: Uint8Array };
+  /**
+   * Results on NATS JetStream, the KV stream registry and the state hand-off between instances (`--nats`).
+   * Default: none. NATS unreachable at start: startServer rejects with one EMO_ERR_NETWORK error.
+   */
+  readonly nats?: ClusterOptions;
 }
 
 /** A running server. */
@@ -60,6 +66,14 @@ export interface EmostreamServer {
   readonly featurePool: FeaturePool | undefined;
   /** Port of the AudioSocket listener (undefined without `audiosocket`). */
   readonly audiosocketPort?: number;
+  /** The cluster membership (with `nats`). */
+  readonly cluster?: ClusterNode;
+  /**
+   * Drain (SIGTERM with `nats`): stops accepting connections, hands every telephony stream over (AudioHook clients
+   * are asked to reconnect, other sockets closed; final states saved to KV), flushes the publishes, then closes.
+   * Without `nats` it is `close()`.
+   */
+  drain(): Promise<void>;
   /** Stops sources and sockets; resolves when the port is closed. */
   close(): Promise<void>;
 }
