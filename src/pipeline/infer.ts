@@ -56,7 +56,7 @@ export function inferBatched(model: EmotionModel, options: InferOptions = {}): O
           model.reset(item.streamId);
           if (item.resume) {
             try {
-              model.restore(item.streamId, item.resume.state);
+              if (item.resume.state) model.restore(item.streamId, item.resume.state);
             } catch {
               model.reset(item.streamId); // a state of another model: the stream starts afresh (its clock still continues)
             }

@@ -88,8 +88,8 @@ export type StreamItem = PooledWindow | LagEvent | StreamStateEvent | StreamErro
  * process that served it before, and how the windows of the new audio map onto its clock.
  */
 export interface StreamResume {
-  /** Model state (LSTM and stream normaliser) after the second `stateT`. */
-  readonly state: StreamStateSnapshot;
+  /** Model state (LSTM and stream normaliser) after the second `stateT`; undefined: none was saved (zero state). */
+  readonly state?: StreamStateSnapshot;
   /** `t` of the last second the saved state has seen. */
   readonly stateT: number;
   /** Stream seconds added to every window end of the new extractor (whole seconds ≥ 0). */

@@ -166,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const actualPort = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   publicUrl = `http://${shownHost}:${actualPort}`;
+  cluster?.heartbeat();
   for (const source of initialSources) sources$.next(source);
 
   let closing: Promise<void> | undefined;

@@ -37,6 +37,8 @@ export interface ClusterNode {
   onEvent(event: SerializedEvent): void;
   /** Drain: hand every telephony stream over, then flush the publishes. */
   drain(timeoutMs: number): Promise<void>;
+  /** Sends a heartbeat now (the server calls it once it listens, so the URL is known). */
+  heartbeat(): void;
   /** Stops heartbeats, removes this instance's heartbeat and closes the connection. */
   close(): Promise<void>;
 }
@@ -85,7 +87,7 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
   };
 
   return {
-    instance, handoff, publisher, store,
+    instance, handoff, publisher, store, heartbeat,
     checkStreamId(id) {
       if (!NATS_STREAM_ID_PATTERN.test(id)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `stream id '${id}' cannot be a NATS subject token (no leading, trailing or doubled '.')`);
     },
