@@ -9,7 +9,7 @@ export interface TailRing {
   readonly rateHz: number;
   /** Stream time of the extractor's sample 0, s. */
   baseS: number;
-  /** Adds fed samples (kept by reference). */
+  /** Adds fed samples (copied: the pipeline may transfer the original buffer to a feature worker). */
   push(samples: Float32Array): void;
   /** Drops whole chunks that end before stream time `fromS`. */
   trimBefore(fromS: number): void;
@@ -27,7 +27,7 @@ export function createTailRing(rateHz: number): TailRing {
     rateHz,
     baseS: 0,
     push(samples) {
-      chunks.push(samples);
+      chunks.push(samples.slice());
       total += samples.length;
     },
     trimBefore(fromS) {

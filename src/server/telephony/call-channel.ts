@@ -126,28 +126,42 @@ export function openCallChannel(ctx: TelephonyContext, options: CallChannelOptio
     blockSamplesIn = 0;
     accept(joined);
   };
+  /** Ends the started stream the way `how` says. */
+  const complete = (how: 'ended' | 'failed' | 'detached', error?: unknown): void => {
+    if (how === 'detached') detach$.next();
+    if (how === 'failed') subject.error(error);
+    else subject.complete();
+    detach$.complete();
+    member?.close(how === 'detached');
+  };
+  let deferred: (() => void) | undefined; // an end that came while the resume lookup was still running
   const finishWith = (how: 'ended' | 'failed' | 'detached', error?: unknown): void => {
     if (done) return;
     if (how !== 'failed') flushBlock();
     done = how;
     if (!started && waitingSamples === 0) {
       ctx.registry.release(streamId); // never started: the id is free again (outcome 'abandoned')
-    } else {
-      if (!started) start();
-      if (how === 'detached') detach$.next();
-      if (how === 'failed') subject.error(error);
-      else subject.complete();
+      detach$.complete();
+      member?.close(false);
+      return;
     }
-    detach$.complete();
-    member?.close(how === 'detached');
+    if (!started && !planned) {
+      deferred = () => complete(how, error); // its audio waits for the plan: it may resume a saved state
+      return;
+    }
+    if (!started) start();
+    complete(how, error);
   };
 
   if (ctx.handoff) {
     member = ctx.handoff.join({ streamId, kind, rateHz, metadata: options.metadata ?? {}, leave: options.leave, detach: () => finishWith('detached') });
     void ctx.handoff.resumeFor(streamId, rateHz).then((p) => {
+      if (planned) return; // gave up waiting (MAX_RESUME_BUFFER_S)
       plan = p;
       planned = true;
-      if (done === undefined && waitingSamples > 0 && !started) start();
+      if (started || waitingSamples === 0) return;
+      if (done === undefined || deferred) start();
+      deferred?.();
     });
   }
 

@@ -199,3 +199,41 @@ export function audiosocketFrame(type: number, payload: Uint8Array = new Uint8Ar
   b.set(payload, 3);
   return b;
 }
+
+/**
+ * The documented hand-off rule computed in-process (docs/deploy.md, "State hand-off"): one stream's results when it
+ * is detached after `cutS` seconds of audio (no flush) and resumed from its final state with the saved tail, i.e.
+ * the extractor restarted at stream second max(0, T − 3) on the same audio. What two instances must produce.
+ */
+export async function handoffReference(model: EmotionModel, samples: Float32Array, rateHz: number, cutS: number): Promise<Array<{ t: number; arousal: number; valence: number }>> {
+  const { Subject } = await import('rxjs');
+  const chunks = new Subject<{ streamId: string; samples: Float32Array; sampleRateHz: number; arrivedAtMs: number }>();
+  const detach = new Subject<void>();
+  const first = { streamId: 'reference', kind: 'api' as const, chunks, detach };
+  const out: Array<{ t: number; arousal: number; valence: number }> = [];
+  let final: { state?: import('../../../src/model/types.ts').StreamStateSnapshot; t: number } | undefined;
+  const done = new Promise<void>((resolve) => {
+    createPipeline(from([first]), { model }).subscribe({
+      next(e) {
+        if (e.type === 'av') out.push({ t: e.t, arousal: e.arousal, valence: e.valence });
+        if (e.type === 'stream' && e.state === 'ended') final = { state: e.finalState, t: e.lastT ?? 0 };
+      },
+      complete: () => resolve(),
+    });
+  });
+  const cut = Math.round(cutS * rateHz);
+  for (let at = 0; at < cut; at += rateHz / 10) chunks.next({ streamId: 'reference', samples: samples.slice(at, Math.min(cut, at + rateHz / 10)), sampleRateHz: rateHz, arrivedAtMs: 0 });
+  await new Promise((r) => setTimeout(r, 200));
+  detach.next();
+  chunks.complete();
+  await done;
+  const T = final!.t;
+  const startS = Math.max(0, T - 3);
+  const second = {
+    streamId: 'reference', kind: 'api' as const, resume: { state: final!.state, stateT: T, offsetS: startS, skipThroughT: T },
+    chunks: from([{ streamId: 'reference', samples: samples.slice(startS * rateHz), sampleRateHz: rateHz, arrivedAtMs: 0 }]),
+  };
+  const events = await lastValueFrom(createPipeline(from([second]), { model }).pipe(toArray()));
+  for (const e of events) if (e.type === 'av') out.push({ t: e.t, arousal: e.arousal, valence: e.valence });
+  return out;
+}
