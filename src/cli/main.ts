@@ -30,6 +30,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'live arousal/valence over WebSocket (mic, files, stdin, URLs, ingest) + OBS overlay',
     load: async () => { const m = await import('./commands/serve.ts'); return { help: m.SERVE_HELP, run: m.runServe }; },
   },
+  streams: {
+    summary: 'live streams of an emostream cluster (NATS KV registry), or --replay one from JetStream',
+    load: async () => { const m = await import('./commands/streams.ts'); return { help: m.STREAMS_HELP, run: m.runStreams }; },
+  },
   devices: {
     summary: 'list audio input devices for serve --mic',
     load: async () => { const m = await import('./commands/devices.ts'); return { help: m.DEVICES_HELP, run: m.runDevices }; },

@@ -7,6 +7,10 @@
  *        → bracketStream (started … ended | error)
  *   merged → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
  *
+ * A stream handed over between processes (HandoffSource, src/server/handoff) has its clock shifted and warm-up
+ * windows dropped (handoffWindows), its saved model state restored at `started`, and may be detached (stopped
+ * without a flush; its `ended` event then carries the final model state).
+ *
  * Offline analysis (`emostream analyse`) and the server run exactly this function (the worker path runs the very
  * same extraction code), so their numbers are identical. Completion of `sources$` and of every stream completes the
  * output; unsubscribing tears every stage down (sources closed, WASM state freed, worker state freed).
@@ -17,6 +21,7 @@ import type { EmotionModel } from '../model/types.ts';
 import { extractWindows } from './extract.ts';
 import { extractWindowsInWorkers, type WorkerExtractOptions } from './extract-in-workers.ts';
 import type { FeaturePool } from './feature-pool.ts';
+import { handoffWindows } from './handoff-windows.ts';
 import { bracketStream } from './stream-lifecycle.ts';
 import { inferBatched, type InferOptions } from './infer.ts';
 import type { PipelineEvent } from './types.ts';
@@ -38,9 +43,10 @@ export function createPipeline(sources$: Observable<StreamSource>, options: Pipe
   const unbounded: WorkerExtractOptions = { lagAfterS: Infinity, maxQueuedS: Infinity };
   const perStream = (source: StreamSource) => bracketStream(
     source,
-    featurePool
+    (featurePool
       ? source.chunks.pipe(extractWindowsInWorkers(featurePool, source.kind === 'file' ? unbounded : options))
-      : source.chunks.pipe(extractWindows()),
+      : source.chunks.pipe(extractWindows())
+    ).pipe(handoffWindows(source)),
   );
   return sources$.pipe(
     mergeMap(perStream),

@@ -8,7 +8,8 @@
  *   out:  ----A0-B0-----------A1-B1-C0-------X(a)--|
  *
  * `started` events pass first, `ended`/`error` events behind the results of the same turn (per stream the order is kept);
- * `ended`/`error` drops the stream's LSTM state, `started` resets it. Pending windows per stream are bounded
+ * `ended`/`error` drops the stream's LSTM state, `started` resets it (or restores `resume.state` for a stream
+ * resumed from another process); a detached `ended` first gets the stream's final state and last `t` attached. Pending windows per stream are bounded
  * only by reporting: when more than `maxPendingWindows` wait, one `lag` event is emitted (windows are never
  * skipped, since the LSTM state must see every second). A failed step (a model/runtime fault, not one stream's data)
  * errors the whole pipeline. Completion waits for the steps in flight; unsubscribe drops pending work.
@@ -43,6 +44,7 @@ export function inferBatched(model: EmotionModel, options: InferOptions = {}): O
     let closed = false;
     const pending = new Map<string, number>(); // windows queued per stream
     const lagging = new Set<string>();
+    const lastT = new Map<string, number>(); // t of each stream's last result (or of its resumed state)
 
     const runTurn = async (items: readonly StreamItem[]): Promise<void> => {
       const rounds: PooledWindow[][] = [];
@@ -52,6 +54,14 @@ export function inferBatched(model: EmotionModel, options: InferOptions = {}): O
         if (item.type === 'stream' && item.state === 'started') {
           // A stream's start precedes all its windows, so it is emitted before this turn's results.
           model.reset(item.streamId);
+          if (item.resume) {
+            try {
+              if (item.resume.state) model.restore(item.streamId, item.resume.state);
+            } catch {
+              model.reset(item.streamId); // a state of another model: the stream starts afresh (its clock still continues)
+            }
+            lastT.set(item.streamId, item.resume.stateT);
+          }
           subscriber.next(item);
           continue;
         }
@@ -76,15 +86,20 @@ export function inferBatched(model: EmotionModel, options: InferOptions = {}): O
             type: 'av', streamId: w.streamId, t: w.endTimeS,
             arousal: predictions[k].arousal, valence: predictions[k].valence, model: label, completedAtMs: w.completedAtMs,
           };
+          lastT.set(w.streamId, w.endTimeS);
           subscriber.next(result);
         }
       }
-      for (const event of others) {
+      for (let event of others) {
         if (closed) return;
         if (event.type === 'error' || (event.type === 'stream' && event.state === 'ended')) {
+          if (event.type === 'stream' && event.detached) {
+            event = { ...event, finalState: model.snapshot(event.streamId), lastT: lastT.get(event.streamId) ?? 0 };
+          }
           model.drop(event.streamId);
           pending.delete(event.streamId);
           lagging.delete(event.streamId);
+          lastT.delete(event.streamId);
         }
         subscriber.next(event);
       }

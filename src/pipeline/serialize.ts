@@ -41,8 +41,12 @@ export function eventMessage(event: PipelineEvent, latencyMs?: number): Record<s
       if (latencyMs !== undefined) msg.latency_ms = Math.round(latencyMs * 100) / 100;
       return msg;
     }
-    case 'stream':
-      return { type: 'stream', stream: event.streamId, state: event.state, source: event.kind };
+    case 'stream': {
+      const msg: Record<string, unknown> = { type: 'stream', stream: event.streamId, state: event.state, source: event.kind };
+      if (event.resume) msg.resumed_from = event.resume.stateT;
+      if (event.detached) Object.assign(msg, { handoff: true, last_t: event.lastT ?? 0 });
+      return msg;
+    }
     case 'error':
       return { type: 'error', stream: event.streamId, code: event.code, message: event.message };
     case 'lag':

@@ -4,12 +4,15 @@
  *   in:   --w0--w1--|          --w0--#(err)         (windows, and `lag` notices of the extraction stage)
  *   out:  S-w0--w1--E|         S-w0--X|        (S started, E ended, X error event; the merged pipeline goes on)
  *
- * Errors become a `StreamErrorEvent` with a stable protocol code derived from the EmostreamError code.
+ * Errors become a `StreamErrorEvent` with a stable protocol code derived from the EmostreamError code. For a
+ * HandoffSource the `started` event carries its `resume` and the windows stop at once when its `detach` emits (the
+ * extractor is torn down without its end-of-stream flush, so every window sent is what an uninterrupted run
+ * computes); the `ended` event is then marked `detached`.
  */
-import { catchError, concat, of, type Observable } from 'rxjs';
+import { catchError, concat, defer, of, takeUntil, tap, type Observable } from 'rxjs';
 import { EmostreamError } from '../errors.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
-import type { LagEvent, PooledWindow, StreamErrorEvent, StreamItem } from './types.ts';
+import type { HandoffSource, LagEvent, PooledWindow, StreamErrorEvent, StreamItem, StreamStateEvent } from './types.ts';
 
 /** Protocol error code of a stream failure (`error` messages, see docs/protocol.md). */
 export function streamErrorCode(err: unknown): string {
@@ -34,10 +37,14 @@ export function streamErrorCode(err: unknown): string {
 /** Wraps a stream's windows in started/ended events; an error ends this stream only, as an error event. */
 export function bracketStream(source: StreamSource, windows: Observable<PooledWindow | LagEvent>): Observable<StreamItem> {
   const { streamId, kind } = source;
+  const { resume, detach } = source as HandoffSource;
+  let detached = false;
+  const started: StreamStateEvent = resume ? { type: 'stream', streamId, state: 'started', kind, resume } : { type: 'stream', streamId, state: 'started', kind };
   return concat(
-    of<StreamItem>({ type: 'stream', streamId, state: 'started', kind }),
-    windows,
-    of<StreamItem>({ type: 'stream', streamId, state: 'ended', kind }),
+    of<StreamItem>(started),
+    // Detach stops the windows at once: the extractor is torn down without its end-of-stream flush.
+    detach ? windows.pipe(takeUntil(detach.pipe(tap(() => { detached = true; })))) : windows,
+    defer(() => of<StreamItem>(detached ? { type: 'stream', streamId, state: 'ended', kind, detached: true } : { type: 'stream', streamId, state: 'ended', kind })),
   ).pipe(
     catchError((err: unknown) => of<StreamErrorEvent>({
       type: 'error',

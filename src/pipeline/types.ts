@@ -2,7 +2,9 @@
  * Events flowing through the pipeline (src/pipeline). Per stream the order is: `stream started`, then windows /
  * results in time order (with `lag` notices interleaved), then exactly one of `stream ended` or `error`.
  */
-import type { OperatorFunction } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
+import type { StreamSource } from '../audio/sources/types.ts';
+import type { StreamStateSnapshot } from '../model/types.ts';
 
 /** A pipeline stage: one named RxJS operator per file, its state in the per-subscription closure. */
 export type Operator<In, Out> = OperatorFunction<In, Out>;
@@ -41,8 +43,16 @@ export interface StreamStateEvent {
   readonly type: 'stream';
   readonly streamId: string;
   readonly state: 'started' | 'ended';
-  /** Source kind ('file', 'url', 'stdin', 'mic', 'ingest'). */
+  /** Source kind ('file', 'url', 'stdin', 'mic', 'ingest', or a telephony kind). */
   readonly kind: string;
+  /** `started` of a resumed stream (HandoffSource.resume): its saved model state, restored before its first step. */
+  readonly resume?: StreamResume;
+  /** `ended` of a detached stream (HandoffSource.detach fired): the stream was stopped without a flush, to go on elsewhere. */
+  readonly detached?: boolean;
+  /** `ended` of a detached stream: its model state after its last result (set by inferBatched). */
+  readonly finalState?: StreamStateSnapshot;
+  /** `ended` of a detached stream: `t` of its last result (0 if none; set by inferBatched). */
+  readonly lastT?: number;
 }
 
 /** A stream ended with an error (that stream only). */
@@ -72,3 +82,28 @@ export type PipelineEvent = AvResult | StreamStateEvent | StreamErrorEvent | Lag
 
 /** What flows between the per-stream stages and inference. */
 export type StreamItem = PooledWindow | LagEvent | StreamStateEvent | StreamErrorEvent;
+
+/**
+ * Where a stream resumed on this process continues (docs/deploy.md, "State hand-off"): the model state saved by the
+ * process that served it before, and how the windows of the new audio map onto its clock.
+ */
+export interface StreamResume {
+  /** Model state (LSTM and stream normaliser) after the second `stateT`; undefined: none was saved (zero state). */
+  readonly state?: StreamStateSnapshot;
+  /** `t` of the last second the saved state has seen. */
+  readonly stateT: number;
+  /** Stream seconds added to every window end of the new extractor (whole seconds ≥ 0). */
+  readonly offsetS: number;
+  /** Windows whose shifted end is ≤ this `t` only warm the extractor up: they are neither stepped nor emitted. */
+  readonly skipThroughT: number;
+}
+
+/**
+ * A source that can be handed over between processes: `resume` (optional) continues a stream's model state and
+ * clock; `detach` (optional) stops the stream WITHOUT flushing the extractor's last seconds when it emits (the
+ * stream then ends with `detached: true` and its final model state, to be resumed elsewhere).
+ */
+export interface HandoffSource extends StreamSource {
+  readonly resume?: StreamResume;
+  readonly detach?: Observable<unknown>;
+}

@@ -1,4 +1,7 @@
-/** Token checks: `Authorization: Bearer <token>` header or `?token=` query, compared in constant time. */
+/**
+ * Token checks: `Authorization: Bearer <token>` header, `Authorization: Basic` with the token as password (what
+ * jambonz `wsAuth` and mod_audio_fork send) or `?token=` query, compared in constant time.
+ */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -6,6 +9,11 @@ import type { IncomingMessage } from 'node:http';
 export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
+  if (typeof header === 'string' && header.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : decoded;
+  }
   return url.searchParams.get('token') ?? undefined;
 }
 

@@ -3,6 +3,7 @@
  * serialised events booked and fanned out by the stream registry. Endpoints, one module each:
  *   ws  /results[?stream=id]   results (hello, then av / stream / lag / error messages)   results-endpoint.ts
  *   ws  /ingest?stream=id&rate=16000&format=s16le   PCM ingest (with `ingest: true`)      ingest-endpoint.ts
+ *   ws  /twilio, /fork, /audiohook; tcp AudioSocket   telephony ingest (with `ingest`)      telephony/
  *   GET /overlay?stream=id, /health, /metrics                                            http-routes.ts
  * A host other than loopback requires a token. Closing the server stops the sources, closes every socket and frees
  * the pipeline; the model stays the caller's to release.
@@ -21,13 +22,15 @@ import { serializeEvents, type SerializedEvent } from '../pipeline/serialize.ts'
 import { isLoopbackHost } from './auth.ts';
 import { handleHttp } from './http-routes.ts';
 import { handleIngestSocket } from './ingest-endpoint.ts';
-import { MAX_CLIENT_BUFFERED_BYTES, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, MIN_TOKEN_LENGTH } from './limits.ts';
+import { DRAIN_TIMEOUT_MS, MAX_CLIENT_BUFFERED_BYTES, MAX_PENDING_WINDOWS, MAX_QUEUED_AUDIO_S, MAX_QUEUED_MESSAGES, MIN_TOKEN_LENGTH } from './limits.ts';
+import { startClusterNode, type ClusterNode } from './handoff/cluster-node.ts';
 import { createServerMetrics } from './metrics.ts';
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.ts';
 import { handleResultsSocket } from './results-endpoint.ts';
 import type { EmostreamServer, ServerOptions } from './server-types.ts';
 import { createStreamRegistry, type StreamRegistry } from './stream-registry.ts';
 import { createUpgradeRouter, type UpgradeRouter } from './upgrade-router.ts';
+import { startAudiosocketServer, telephonyRoutes, type AudiosocketServer, type TelephonyContext } from './telephony/index.ts';
 
 export type { EmostreamServer, ServerOptions } from './server-types.ts';
 
@@ -99,6 +102,8 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const label = modelLabel(model);
   const testModel = model.metadata.purpose === 'test-fixture';
   const metrics = createServerMetrics();
+  let publicUrl = '';
+  const cluster: ClusterNode | undefined = options.nats ? await startClusterNode(options.nats, model, metrics, () => publicUrl) : undefined;
   const processMetrics = createProcessMetrics();
   const registry = createStreamRegistry(metrics);
   const events = new Subject<SerializedEvent>();
@@ -112,20 +117,23 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const pipeline = runPipeline(sources$, model, featurePool, (event) => {
     registry.record(event);
     events.next(event);
+    cluster?.onEvent(event);
   }, (message) => { failure = message; });
   const addSource = (source: StreamSource): void => {
     void registry.claim(source);
     sources$.next(source);
   };
 
+  const telephony: TelephonyContext = { registry, metrics, enabled: options.ingest === true, token, addSource, handoff: cluster?.handoff };
   const router = createUpgradeRouter({
     token, metrics,
     routes: {
+      ...telephonyRoutes(telephony, options.audiohook ?? {}),
       '/results': (ws, url) => handleResultsSocket(ws, url, {
         registry, metrics, modelLabel: label, testModel,
         limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
       }),
-      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource }),
+      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
     },
   });
   const http: Server = createServer((req, res) => handleHttp(req, res, {
@@ -142,13 +150,33 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     processMetrics.release();
     pipeline.unsubscribe();
     await featurePool?.release();
+    await cluster?.close();
     throw err;
+  }
+  let audiosocket: AudiosocketServer | undefined;
+  if (options.audiosocket) {
+    try {
+      audiosocket = await startAudiosocketServer({ host: options.audiosocket.host ?? host, port: options.audiosocket.port, insecure: options.audiosocket.insecure }, telephony);
+    } catch (err) {
+      await shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
+      await cluster?.close();
+      throw err;
+    }
   }
   const actualPort = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  publicUrl = `http://${shownHost}:${actualPort}`;
+  cluster?.heartbeat();
   for (const source of initialSources) sources$.next(source);
 
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (audiosocket?.close() ?? Promise.resolve())
+      .then(() => shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics }))
+      .then(() => cluster?.close());
+    return closing;
+  };
+  let draining: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${actualPort}`,
     port: actualPort,
@@ -157,9 +185,17 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     sourcesSettled: Promise.all(initial),
     events,
     featurePool,
-    close() {
-      closing ??= shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
-      return closing;
+    audiosocketPort: audiosocket?.port,
+    cluster,
+    close,
+    drain() {
+      draining ??= (async () => {
+        http.close(); // no new connections (the open ones go on until handed over)
+        audiosocket?.stopAccepting();
+        await cluster?.drain(DRAIN_TIMEOUT_MS);
+        await close();
+      })();
+      return draining;
     },
   };
 }

@@ -20,6 +20,8 @@ export interface IngestEndpointContext {
   readonly enabled: boolean;
   /** Starts a stream in the pipeline (claims its id in the registry). */
   addSource(source: StreamSource): void;
+  /** Further id rules (NATS subjects); throws EMO_ERR_BAD_CONFIG for an id that breaks them. */
+  checkId?(id: string): void;
 }
 
 /** Serves one accepted (authorised) ingest socket. */
@@ -30,6 +32,11 @@ export function handleIngestSocket(ws: WebSocket, url: URL, ctx: IngestEndpointC
   if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
   const streamId = url.searchParams.get('stream') ?? registry.freeId('ingest');
   if (!STREAM_ID_PATTERN.test(streamId)) return rejectSocket(ws, metrics, 'bad_config', 'stream must be 1–64 characters of [A-Za-z0-9._-]');
+  try {
+    ctx.checkId?.(streamId);
+  } catch (err) {
+    return rejectSocket(ws, metrics, 'bad_config', (err as Error).message);
+  }
   let format;
   try {
     format = parsePcmParams(url.searchParams.get('rate'), url.searchParams.get('format'), DEFAULT_INGEST_FORMAT);

@@ -41,3 +41,27 @@ export const TRAIL_LENGTH = 12;
 
 /** Bounds of the Prometheus latency histogram, ms. */
 export const LATENCY_BUCKETS_MS: readonly number[] = Object.freeze([1, 2, 5, 10, 20, 50, 100, 250, 500, 1000]);
+
+/** Largest text message on the telephony WebSockets (/twilio, /fork, /audiohook), bytes (AudioHook's own limit is 64 KiB). */
+export const MAX_TELEPHONY_TEXT_BYTES = 64 * 1024;
+
+/** AudioSocket: time allowed for the first frame (the call UUID) after a TCP connection opens, ms. */
+export const AUDIOSOCKET_UUID_TIMEOUT_MS = 5000;
+
+/** AudioSocket TCP connections at once (more are closed with a hangup frame). */
+export const MAX_AUDIOSOCKET_CONNECTIONS = 1024;
+
+/** Audio of one call held while its hand-off state is looked up (NATS KV), seconds; beyond, it starts afresh. */
+export const MAX_RESUME_BUFFER_S = 10;
+
+/** How long a stream that reconnected waits for the final state of the instance still serving it (draining), ms. */
+export const HANDOFF_WAIT_MS = 5000;
+
+/** Audio kept per handed-over stream before its last result, seconds: the extractor's warm-up on resume (docs/deploy.md). */
+export const HANDOFF_CONTEXT_S = 3;
+
+/** Drain (SIGTERM): longest wait for AudioHook clients to reconnect elsewhere and for the final states to be saved, ms. */
+export const DRAIN_TIMEOUT_MS = 10000;
+
+/** JetStream publishes awaiting their acknowledgement at once; beyond, results are not published (counted as a gap). */
+export const MAX_NATS_PENDING_PUBLISHES = 8192;

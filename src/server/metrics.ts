@@ -28,6 +28,11 @@ export interface ServerMetrics {
   protocolErrors: number;
   /** Ingest bytes received. */
   ingestBytes: number;
+  /**
+   * Results on NATS (`--nats`; undefined without): messages acknowledged by JetStream, messages not published (NATS
+   * down, too many pending, failed: the gap), whether the connection is up.
+   */
+  nats?: { readonly published: number; readonly gap: number; readonly connected: boolean; readonly handoffSaved: number; readonly resumed: number };
   /** Observes one processing latency in ms. */
   observeLatency(ms: number): void;
   /** Renders everything as Prometheus text. */
@@ -63,6 +68,14 @@ export function createServerMetrics(): ServerMetrics {
       one('emostream_lag_events_total', 'counter', 'Times a stream fell behind (windows waiting for the model).', metrics.lagEvents);
       one('emostream_protocol_errors_total', 'counter', 'Connection-level protocol errors sent to clients.', metrics.protocolErrors);
       one('emostream_ingest_bytes_total', 'counter', 'PCM bytes received on ingest sockets.', metrics.ingestBytes);
+      if (metrics.nats) {
+        const n = metrics.nats;
+        one('emostream_nats_connected', 'gauge', 'Whether the NATS connection is up (1) or not (0).', n.connected ? 1 : 0);
+        one('emostream_nats_published_total', 'counter', 'Messages acknowledged by JetStream.', n.published);
+        one('emostream_nats_gap_total', 'counter', 'Results and events not published to JetStream (NATS down, too many pending, or failed).', n.gap);
+        one('emostream_handoff_states_saved_total', 'counter', 'Stream states saved to NATS KV (periodic and final).', n.handoffSaved);
+        one('emostream_handoff_resumed_total', 'counter', 'Streams resumed here from another instance.', n.resumed);
+      }
       lines.push('# HELP emostream_latency_ms Processing latency of results: arrival of the completing chunk to send, ms.');
       lines.push('# TYPE emostream_latency_ms histogram');
       LATENCY_BUCKETS_MS.forEach((le, k) => lines.push(`emostream_latency_ms_bucket{le="${le}"} ${buckets[k]}`));

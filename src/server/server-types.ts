@@ -9,6 +9,7 @@ import type { FeaturePool } from '../pipeline/feature-pool.ts';
 import type { SerializedEvent } from '../pipeline/serialize.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { StreamOutcome } from './stream-registry.ts';
+import type { ClusterNode, ClusterOptions } from './handoff/cluster-node.ts';
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -32,6 +33,18 @@ export interface ServerOptions {
    * one of them; 0 runs everything in the main thread. Default os.availableParallelism().
    */
   readonly workers?: number;
+  /**
+   * AudioSocket TCP listener (`--audiosocket PORT`, with `ingest`): port (0 = any free port), host (default: `host`),
+   * `insecure` to allow a non-loopback host (AudioSocket carries no credentials). Default: none.
+   */
+  readonly audiosocket?: { readonly port: number; readonly host?: string; readonly insecure?: boolean };
+  /** AudioHook credentials: expected X-API-KEY (default: `token`) and client secret bytes for the signature check. */
+  readonly audiohook?: { readonly apiKey?: string; readonly clientSecret?: Uint8Array };
+  /**
+   * Results on NATS JetStream, the KV stream registry and the state hand-off between instances (`--nats`).
+   * Default: none. NATS unreachable at start: startServer rejects with one EMO_ERR_NETWORK error.
+   */
+  readonly nats?: ClusterOptions;
 }
 
 /** A running server. */
@@ -51,6 +64,16 @@ export interface EmostreamServer {
   readonly events: Subject<SerializedEvent>;
   /** The feature-worker pool (undefined with `workers: 0`). */
   readonly featurePool: FeaturePool | undefined;
+  /** Port of the AudioSocket listener (undefined without `audiosocket`). */
+  readonly audiosocketPort?: number;
+  /** The cluster membership (with `nats`). */
+  readonly cluster?: ClusterNode;
+  /**
+   * Drain (SIGTERM with `nats`): stops accepting connections, hands every telephony stream over (AudioHook clients
+   * are asked to reconnect, other sockets closed; final states saved to KV), flushes the publishes, then closes.
+   * Without `nats` it is `close()`.
+   */
+  drain(): Promise<void>;
   /** Stops sources and sockets; resolves when the port is closed. */
   close(): Promise<void>;
 }

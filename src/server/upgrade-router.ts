@@ -14,10 +14,19 @@ import { rejectSocket } from './reject-socket.ts';
 /** Serves one accepted, authorised socket; `url` is the request URL (query included). */
 export type SocketHandler = (ws: WebSocket, url: URL, req: IncomingMessage) => void;
 
+/**
+ * A route whose protocol carries its own credentials (Twilio `customParameters`, AudioHook `X-API-KEY`): the router
+ * does not check the token; the handler must (the same rules, see docs/protocol.md).
+ */
+export interface SelfAuthRoute {
+  readonly handler: SocketHandler;
+  readonly auth: 'self';
+}
+
 /** Options of `createUpgradeRouter`. */
 export interface UpgradeRouterOptions {
-  /** Path (exact, e.g. '/results') → handler. */
-  readonly routes: Readonly<Record<string, SocketHandler>>;
+  /** Path (exact, e.g. '/results') → handler (token checked here) or a self-authenticating route. */
+  readonly routes: Readonly<Record<string, SocketHandler | SelfAuthRoute>>;
   /** Token every route requires (undefined: none). */
   readonly token: string | undefined;
   readonly metrics: ServerMetrics;
@@ -27,6 +36,8 @@ export interface UpgradeRouterOptions {
 export interface UpgradeRouter {
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): void;
+  /** The sockets accepted and still open. */
+  readonly clients: ReadonlySet<WebSocket>;
 }
 
 /** Creates the router over one `ws` server (no permessage-deflate; frames above HARD_MAX_PAYLOAD_BYTES close 1009). */
@@ -42,6 +53,7 @@ export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRoute
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        if (typeof route !== 'function') return route.handler(ws, url, req);
         if (!tokenMatches(options.token, presentedToken(req, url))) {
           return rejectSocket(ws, options.metrics, 'unauthorized', 'missing or wrong token');
         }
@@ -52,5 +64,6 @@ export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRoute
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
+    get clients() { return wss.clients; },
   };
 }

@@ -25,7 +25,9 @@ export interface StreamSource {
 }
 
 /** Source kinds. */
-export type SourceKind = 'file' | 'url' | 'stdin' | 'mic' | 'ingest' | 'api';
+export type SourceKind = 'file' | 'url' | 'stdin' | 'mic' | 'ingest' | 'api'
+  /** Telephony ingest (src/server/telephony): Twilio Media Streams, Asterisk AudioSocket, jambonz/mod_audio_fork, Genesys AudioHook. */
+  | 'twilio' | 'audiosocket' | 'fork' | 'audiohook';
 
 /** Stream ids: 1–64 characters from [A-Za-z0-9._-] (safe in URLs, metric labels and file names). */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

@@ -39,6 +39,14 @@ Server:
   --allow-test-model    accept a test-fixture model (random weights) and print a warning
   --workers <n>         feature-extraction worker threads (default: CPU count; 0 = extract in the main thread)
 
+Call centres (with --ingest: ws /twilio, /fork (jambonz listen, mod_audio_fork), /audiohook (Genesys)):
+  --audiosocket <port>  Asterisk AudioSocket TCP listener (loopback unless --audiosocket-insecure)
+  --audiohook-api-key <key>   expected X-API-KEY (default: --token)
+  --audiohook-secret <base64> AudioHook client secret: verify the request signature
+  --nats <url>          publish results to NATS JetStream, KV stream registry, state hand-off (docs/deploy.md)
+  --instance <id>       this instance's id in the cluster (default: <hostname>-<pid>)
+  --snapshot-interval <s>  periodic state saves for the hand-off (default 5); SIGTERM drains
+
 Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
 
 Runs until Ctrl-C. Without --ingest, when every source has failed the server stops and exits with the first
@@ -48,6 +56,7 @@ Examples:
   emostream serve --mic
   emostream serve --model music --url http://radio.example/stream.mp3 --ingest --port 9000
   emostream serve --model speech --ingest --host 0.0.0.0 --token s3cret-token
+  emostream serve --ingest --audiosocket 9092 --nats nats://127.0.0.1:4222 --token s3cret-token
   arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model speech --stdin --format s16le --rate 16000`;
 
 /** `--mic` takes an optional value: a bare `--mic` becomes `--mic default`. */
@@ -84,6 +93,13 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     token: { type: 'string' },
     workers: { type: 'string' },
     'allow-test-model': { type: 'boolean', default: false },
+    nats: { type: 'string' },
+    instance: { type: 'string' },
+    'snapshot-interval': { type: 'string', default: '5' },
+    audiosocket: { type: 'string' },
+    'audiosocket-insecure': { type: 'boolean', default: false },
+    'audiohook-api-key': { type: 'string' },
+    'audiohook-secret': { type: 'string' },
   }, 'serve');
   if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
   const port = Number(values.port);
@@ -113,11 +129,21 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   }
   if (sources.length === 0 && !values.ingest) throw new EmostreamError('EMO_ERR_USAGE', 'serve: give at least one source (--mic, --file, --stdin, --url) or --ingest');
 
+  const audiosocketPort = values.audiosocket === undefined ? undefined : Number(values.audiosocket);
+  if (audiosocketPort !== undefined && (!Number.isInteger(audiosocketPort) || audiosocketPort < 0 || audiosocketPort > 65535)) {
+    throw new EmostreamError('EMO_ERR_USAGE', `serve: --audiosocket must be a port 0..65535, got '${values.audiosocket}'`);
+  }
+  const snapshotIntervalS = Number(values['snapshot-interval']);
+  if (!(snapshotIntervalS > 0)) throw new EmostreamError('EMO_ERR_USAGE', `serve: --snapshot-interval must be > 0 s, got '${values['snapshot-interval']}'`);
+  const secret = values['audiohook-secret'] as string | undefined;
   const model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
   let server;
   try {
     server = await startServer({
       model, port, host: values.host as string, token: values.token as string | undefined, ingest: values.ingest as boolean, sources, workers,
+      ...(audiosocketPort !== undefined ? { audiosocket: { port: audiosocketPort, insecure: values['audiosocket-insecure'] as boolean } } : {}),
+      audiohook: { apiKey: values['audiohook-api-key'] as string | undefined, clientSecret: secret === undefined ? undefined : Buffer.from(secret, 'base64') },
+      ...(values.nats ? { nats: { url: values.nats as string, instance: values.instance as string | undefined, snapshotIntervalS } } : {}),
     });
   } catch (err) {
     await model.release();
@@ -126,29 +152,35 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   const ws = server.url.replace(/^http/, 'ws');
   process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
     + `  results  ${ws}/results[?stream=<id>]\n`
-    + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le\n` : '')
+    + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le   telephony ${ws}/twilio ${ws}/fork ${ws}/audiohook\n` : '')
+    + (server.audiosocketPort !== undefined ? `  audiosocket tcp ${values.host}:${server.audiosocketPort}\n` : '')
+    + (server.cluster ? `  nats     ${values.nats} (instance ${server.cluster.instance})\n` : '')
     + `  overlay  ${server.url}/overlay?stream=<id>   health ${server.url}/health   metrics ${server.url}/metrics\n`);
   server.events.subscribe((event) => {
     if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
   });
   const failure = await untilStopped(server, sources.length > 0 && !values.ingest);
-  await server.close();
+  if (failure === 'drain') {
+    process.stderr.write('emostream: SIGTERM: draining (handing streams over to other instances)\n');
+    await server.drain();
+  } else await server.close();
   await model.release();
-  if (failure) throw failure;
+  if (failure && failure !== 'drain') throw failure;
 }
 
 /**
  * Resolves on SIGINT/SIGTERM (undefined) or, with `stopWhenSourcesFail`, once every source given at start failed:
  * then with an error carrying the first source's EMO_ERR_* code (so its exit code).
  */
-function untilStopped(server: EmostreamServer, stopWhenSourcesFail: boolean): Promise<EmostreamError | undefined> {
+function untilStopped(server: EmostreamServer, stopWhenSourcesFail: boolean): Promise<EmostreamError | 'drain' | undefined> {
   return new Promise((resolve) => {
     // The handlers stay installed: a signal can arrive twice (the terminal and the launcher's forwarding,
     // bin/emostream.js), and a second one must not kill the process while it closes.
-    const stop = (result: EmostreamError | undefined): void => resolve(result);
+    const stop = (result: EmostreamError | 'drain' | undefined): void => resolve(result);
     const onSignal = (): void => stop(undefined);
     process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // With --nats, SIGTERM drains (streams handed over to other instances); without, it stops like Ctrl-C.
+    process.on('SIGTERM', () => stop(server.cluster ? 'drain' : undefined));
     if (!stopWhenSourcesFail) return;
     void server.sourcesSettled.then((outcomes) => {
       if (outcomes.length === 0 || !outcomes.every((o) => o.state === 'error')) return;

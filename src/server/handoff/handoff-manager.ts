@@ -1,0 +1,200 @@
+/**
+ * State hand-off between instances over NATS KV (docs/deploy.md, "State hand-off"). For every telephony stream
+ * (a member: it joined through its call channel) the manager
+ *
+ * - keeps the audio fed to its extractor since HANDOFF_CONTEXT_S before its last result (tail-ring.ts);
+ * - saves a periodic state every `snapshotIntervalS` (model state after its last result, and that `t`);
+ * - on drain, asks its platform to leave and detaches it; the stream's `ended` (detached) event carries its final
+ *   model state, saved with the tail as the 'final' state;
+ * - when a stream id arrives, finds where it resumes (`resumeFor`):
+ *     final state   → restore it, feed the tail first (starting at stream time tailStartS = max(base, T − 3)),
+ *                     skip the windows ≤ T: the next result is T + 1 and equals an uninterrupted run's;
+ *     periodic only → restore it (what a SIGKILL loses: the model's memory of the seconds since that save) and
+ *                     continue the clock after the last `t` on JetStream: offset T_last − 1, skip ≤ T_last;
+ *     neither, but a registry entry → the clock only (zero state); nothing → a new stream.
+ *   While another live instance still serves the id (draining, not yet saved), it waits for the final state, at
+ *   most HANDOFF_WAIT_MS.
+ * A normal end (hang-up) or an error deletes the saved state.
+ */
+import { HANDOFF_CONTEXT_S, HANDOFF_WAIT_MS } from '../limits.ts';
+import type { EmotionModel } from '../../model/types.ts';
+import type { SerializedEvent } from '../../pipeline/serialize.ts';
+import type { ClusterStore, InstanceEntry, StreamEntry } from '../../cluster/cluster-store.ts';
+import { INSTANCE_ALIVE_MS } from '../../cluster/names.ts';
+import { decodeSavedState, encodeSavedState, type SavedState } from '../../cluster/state-codec.ts';
+import type { HandoffHooks, HandoffJoin, HandoffMember, ResumePlan } from './handoff-types.ts';
+import { createTailRing, type TailRing } from './tail-ring.ts';
+
+/** Options of `createHandoffManager`. */
+export interface HandoffManagerOptions {
+  readonly store: ClusterStore;
+  readonly model: EmotionModel;
+  /** This instance's id. */
+  readonly instance: string;
+  /** Period of the periodic state saves, s (> 0). Default 5. */
+  readonly snapshotIntervalS?: number;
+}
+
+/** Counters of the hand-off. */
+export interface HandoffStats {
+  readonly finalSaved: number;
+  readonly periodicSaved: number;
+  /** Streams resumed here from a final state / from a periodic state or the clock only. */
+  readonly resumedFinal: number;
+  readonly resumedPeriodic: number;
+}
+
+/** The manager: the endpoints' HandoffHooks plus the server's side. */
+export interface HandoffManager extends HandoffHooks {
+  /** Every serialised pipeline event of the server. */
+  onEvent(event: SerializedEvent): void;
+  /** When `streamId` resumed here: the `since` of the registry entry it found (the call's start), else undefined. */
+  previousSince(streamId: string): number | undefined;
+  /** The platform metadata of a telephony stream (undefined for other streams). */
+  metadataOf(streamId: string): Readonly<Record<string, unknown>> | undefined;
+  /** Drain: every member leaves; resolves once their final states are saved, forcing detach after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
+  readonly stats: HandoffStats;
+  /** Stops the periodic saves. */
+  release(): void;
+}
+
+interface Member {
+  readonly join: HandoffJoin;
+  readonly ring: TailRing;
+  started: boolean;
+  closed: boolean;
+  lastT: number;
+  lastSavedT: number;
+  /** KV writes of this stream, in order. */
+  writes: Promise<unknown>;
+  readonly done: Promise<void>;
+  finish(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Creates the hand-off manager of one instance. */
+export function createHandoffManager(options: HandoffManagerOptions): HandoffManager {
+  const { store, model, instance } = options;
+  const intervalS = options.snapshotIntervalS ?? 5;
+  const members = new Map<string, Member>();
+  const since = new Map<string, number>();
+  let draining = false;
+  const stats = { finalSaved: 0, periodicSaved: 0, resumedFinal: 0, resumedPeriodic: 0 };
+
+  const write = (m: Member, streamId: string, saved: SavedState): void => {
+    m.writes = m.writes.then(() => store.states.put(streamId, encodeSavedState(saved))).catch(() => undefined);
+  };
+  const timer = setInterval(() => {
+    for (const [id, m] of members) {
+      if (!m.started || m.closed || m.lastT <= m.lastSavedT) continue;
+      m.lastSavedT = m.lastT;
+      write(m, id, { kind: 'periodic', t: m.lastT, instance, savedAt: Date.now(), state: model.snapshot(id) });
+      stats.periodicSaved++;
+    }
+  }, intervalS * 1000);
+  timer.unref();
+
+  const alive = async (other: string): Promise<boolean> => {
+    const hb = await store.getJson<InstanceEntry>(store.instances, other).catch(() => undefined);
+    return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
+  };
+  const readState = async (id: string): Promise<SavedState | undefined> => {
+    const e = await store.states.get(id).catch(() => null);
+    return e && e.operation === 'PUT' ? decodeSavedState(e.value) : undefined;
+  };
+
+  async function lookUp(streamId: string, rateHz: number): Promise<ResumePlan | undefined> {
+    const deadline = Date.now() + HANDOFF_WAIT_MS;
+    let saved: SavedState | undefined;
+    let entry: StreamEntry | undefined;
+    for (;;) {
+      [saved, entry] = await Promise.all([readState(streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
+      if (saved?.kind === 'final') break;
+      const servedElsewhere = entry !== undefined && entry.instance !== instance && entry.state === 'live';
+      if (!servedElsewhere || Date.now() >= deadline || !(await alive(entry!.instance))) break;
+      await sleep(100);
+    }
+    if (!saved && !entry) return undefined;
+    if (entry) since.set(streamId, entry.since);
+    const published = await store.lastPublishedT(streamId);
+    const state = saved?.state;
+    if (saved?.kind === 'final' && saved.tail && saved.tail.rateHz === rateHz && (published ?? 0) <= saved.t) {
+      stats.resumedFinal++;
+      void store.states.delete(streamId).catch(() => undefined); // consumed: a later save here replaces it
+      return { resume: { state, stateT: saved.t, offsetS: saved.tail.startS, skipThroughT: saved.t }, tail: saved.tail.samples };
+    }
+    const lastT = Math.max(saved?.t ?? 0, published ?? 0, entry?.lastT ?? 0);
+    if (lastT < 2 && !state) return undefined;
+    stats.resumedPeriodic++;
+    return { resume: { state, stateT: saved?.t ?? 0, offsetS: Math.max(0, lastT - 1), skipThroughT: lastT } };
+  }
+
+  return {
+    get draining() { return draining; },
+    stats,
+    resumeFor: (streamId, rateHz) => lookUp(streamId, rateHz).catch(() => undefined),
+    previousSince: (id) => since.get(id),
+    metadataOf: (id) => members.get(id)?.join.metadata,
+    join(info): HandoffMember {
+      let finish!: () => void;
+      const done = new Promise<void>((r) => { finish = r; });
+      const m: Member = { join: info, ring: createTailRing(info.rateHz), started: false, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
+      members.set(info.streamId, m);
+      return {
+        started(baseS) {
+          m.started = true;
+          m.ring.baseS = baseS;
+          m.lastT = baseS; // no result yet
+        },
+        record: (samples) => m.ring.push(samples),
+        close() {
+          m.closed = true;
+          if (!m.started) {
+            members.delete(info.streamId);
+            m.finish();
+          }
+        },
+      };
+    },
+    onEvent(event) {
+      const m = members.get(event.streamId);
+      if (!m) return;
+      const e = event.event;
+      if (e.type === 'av') {
+        m.lastT = e.t;
+        m.ring.trimBefore(Math.max(m.ring.baseS, e.t - HANDOFF_CONTEXT_S));
+        return;
+      }
+      if (e.type === 'stream' && e.state === 'started' && e.resume) m.lastT = e.resume.skipThroughT;
+      if (e.type === 'error' || (e.type === 'stream' && e.state === 'ended')) {
+        members.delete(event.streamId);
+        if (e.type === 'stream' && e.detached) {
+          const t = e.lastT ?? m.lastT;
+          const startS = Math.max(m.ring.baseS, t - HANDOFF_CONTEXT_S);
+          const samples = m.ring.from(startS);
+          write(m, event.streamId, {
+            kind: 'final', t, instance, savedAt: Date.now(), state: e.finalState,
+            ...(samples ? { tail: { rateHz: m.ring.rateHz, startS, samples } } : {}),
+          });
+          stats.finalSaved++;
+        } else {
+          m.writes = m.writes.then(() => store.states.delete(event.streamId)).catch(() => undefined);
+        }
+        void m.writes.then(() => m.finish());
+      }
+    },
+    async drain(timeoutMs) {
+      draining = true;
+      const all = [...members.values()];
+      for (const m of all) (m.join.leave ?? m.join.detach)();
+      const settled = Promise.all(all.map((m) => m.done));
+      const timedOut = await Promise.race([settled.then(() => false), sleep(timeoutMs).then(() => true)]);
+      if (!timedOut) return;
+      for (const m of all) m.join.detach(); // clients that did not leave in time
+      await Promise.race([settled, sleep(2000)]);
+    },
+    release() { clearInterval(timer); },
+  };
+}
