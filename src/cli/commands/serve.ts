@@ -1,6 +1,7 @@
 /**
  * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
- * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM
+ * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N] [--osc HOST:PORT]… [--midi-cc PORT]`: the live server
+ * (src/server), with the performer outputs of serve-outputs.ts. Runs until SIGINT/SIGTERM
  * (exit 0). Without --ingest, a server whose every source failed has nothing left to serve: it stops and exits with
  * the exit code of the first source's error (README "Exit codes"); with --ingest it keeps running for new streams.
  */
@@ -15,6 +16,7 @@ import type { StreamSource } from '../../audio/sources/types.ts';
 import { startServer } from '../../server/create-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
+import { openServeOutputs, OUTPUT_HELP, OUTPUT_OPTIONS } from './serve-outputs.ts';
 
 export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
 
@@ -39,13 +41,17 @@ Server:
   --allow-test-model    accept a test-fixture model (random weights) and print a warning
   --workers <n>         feature-extraction worker threads (default: CPU count; 0 = extract in the main thread)
 
-Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
+${OUTPUT_HELP}
+
+Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), GET /stage?stream=id
+(performer visualiser), /health, /metrics.
 
 Runs until Ctrl-C. Without --ingest, when every source has failed the server stops and exits with the first
 source's exit code (e.g. 3: file missing, 8: no input device, 9: network source failure).
 
 Examples:
   emostream serve --mic
+  emostream serve --mic --model auto --osc 127.0.0.1:7000 --osc-flat --osc-range unit   # TouchDesigner
   emostream serve --model music --url http://radio.example/stream.mp3 --ingest --port 9000
   emostream serve --model speech --ingest --host 0.0.0.0 --token s3cret-token
   arecord -f S16_LE -r 16000 -c 1 -t raw | emostream serve --model speech --stdin --format s16le --rate 16000`;
@@ -84,6 +90,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     token: { type: 'string' },
     workers: { type: 'string' },
     'allow-test-model': { type: 'boolean', default: false },
+    ...OUTPUT_OPTIONS,
   }, 'serve');
   if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
   const port = Number(values.port);
@@ -113,26 +120,37 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   }
   if (sources.length === 0 && !values.ingest) throw new EmostreamError('EMO_ERR_USAGE', 'serve: give at least one source (--mic, --file, --stdin, --url) or --ingest');
 
-  const model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
+  const outputs = await openServeOutputs(values);
+  let model;
+  try {
+    model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
+  } catch (err) {
+    await outputs.close();
+    throw err;
+  }
   let server;
   try {
     server = await startServer({
       model, port, host: values.host as string, token: values.token as string | undefined, ingest: values.ingest as boolean, sources, workers,
     });
   } catch (err) {
+    await outputs.close();
     await model.release();
     throw err;
   }
+  outputs.attach(server.events);
   const ws = server.url.replace(/^http/, 'ws');
   process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
     + `  results  ${ws}/results[?stream=<id>]\n`
     + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le\n` : '')
-    + `  overlay  ${server.url}/overlay?stream=<id>   health ${server.url}/health   metrics ${server.url}/metrics\n`);
+    + `  overlay  ${server.url}/overlay?stream=<id>   stage ${server.url}/stage?stream=<id>\n`
+    + `  health   ${server.url}/health   metrics ${server.url}/metrics\n` + outputs.banner);
   server.events.subscribe((event) => {
     if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
   });
   const failure = await untilStopped(server, sources.length > 0 && !values.ingest);
   await server.close();
+  await outputs.close();
   await model.release();
   if (failure) throw failure;
 }
