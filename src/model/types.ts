@@ -155,6 +155,11 @@ export interface StreamPrediction {
   readonly streamId: string;
   readonly arousal: number;
   readonly valence: number;
+  /**
+   * Calibrated standard deviations of the two outputs (same units as arousal/valence), when the model estimates
+   * its uncertainty (e.g. the spread of an ensemble of fold models inside one graph); absent otherwise.
+   */
+  readonly uncertainty?: { readonly arousalSd: number; readonly valenceSd: number };
 }
 
 /** A stream's packed model state: [h1 ‖ c1 ‖ h2 ‖ c2 ‖ norm mean ‖ norm variance ‖ norm count]. */
