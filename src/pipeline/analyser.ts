@@ -13,11 +13,15 @@ import type { AudioChunk, StreamSource } from '../audio/sources/types.ts';
 import { loadModel } from '../model/session.ts';
 import { defaultShippedModel, isShippedModelName, shippedModelPath, type ShippedModelName } from '../model/shipped-models.ts';
 import type { EmotionModel } from '../model/types.ts';
+import { AUTO_MODEL_NAME, loadShippedAutoModel } from '../model/auto-loading.ts';
 import { createPipeline } from './create-pipeline.ts';
 import type { AvResult, PipelineEvent } from './types.ts';
 
-/** Which model to run: a loaded model (the caller keeps ownership), a shipped model's name, or a model file path. */
-export type ModelChoice = EmotionModel | ShippedModelName | 'default' | (string & {});
+/**
+ * Which model to run: a loaded model (the caller keeps ownership), a shipped model's name, 'auto' (speech or music
+ * per second by content, src/model/auto-model.ts), or a model file path.
+ */
+export type ModelChoice = EmotionModel | ShippedModelName | 'default' | 'auto' | (string & {});
 
 /** One second's estimate. */
 export interface EmotionEstimate {
@@ -54,6 +58,7 @@ export interface Analyser {
 /** Loads `choice` unless it is already a model; `owned` says whether the caller of this function must release it. */
 export async function resolveModel(choice: ModelChoice = 'default'): Promise<{ model: EmotionModel; owned: boolean }> {
   if (typeof choice !== 'string') return { model: choice, owned: false };
+  if (choice === AUTO_MODEL_NAME) return { model: await loadShippedAutoModel(), owned: true };
   const path = choice === 'default' ? (await defaultShippedModel()).path : isShippedModelName(choice) ? shippedModelPath(choice) : choice;
   return { model: await loadModel(path), owned: true };
 }
