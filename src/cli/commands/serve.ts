@@ -1,5 +1,5 @@
 /**
- * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
+ * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|auto|<path>]
  * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N] [--osc HOST:PORT]… [--midi-cc PORT]`: the live server
  * (src/server), with the performer outputs of serve-outputs.ts. Runs until SIGINT/SIGTERM
  * (exit 0). Without --ingest, a server whose every source failed has nothing left to serve: it stops and exits with
@@ -18,7 +18,7 @@ import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 import { openServeOutputs, OUTPUT_HELP, OUTPUT_OPTIONS } from './serve-outputs.ts';
 
-export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
+export const SERVE_HELP = `Usage: emostream serve [--model music|speech|auto|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
 
 Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
 
@@ -32,7 +32,9 @@ Sources (any number, combined):
 
 Server:
   --model <m>           music | speech (the shipped models/<m>.onnx, see models/<m>.md) or a path to an
-                        emostream ONNX model. Default: the shipped model that beats both baselines on held-out
+                        emostream ONNX model; auto: each second through the speech or the music model by its
+                        content (switching after 3 s of the other content, the new model starting afresh;
+                        docs/protocol.md). Default: the shipped model that beats both baselines on held-out
                         arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --port <n>            TCP port (default 8080; 0 = any free port)
   --host <addr>         interface (default 127.0.0.1); any other host requires --token
