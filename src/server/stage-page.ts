@@ -61,7 +61,8 @@ function seedPath(id) {
     for (let j = 0; j < 12; j++) {
       const t = j / 12, t2 = t * t, t3 = t2 * t;
       const c = (a, b, c2, d) => 0.5 * (2 * b + (c2 - a) * t + (2 * a - 5 * b + 4 * c2 - d) * t2 + (3 * b - a - 3 * c2 + d) * t3);
-      path.push({ s: now - (n - 1 - k - t), x: c(p0[0], p1[0], p2[0], p3[0]), y: c(p0[1], p1[1], p2[1], p3[1]) });
+      const x = c(p0[0], p1[0], p2[0], p3[0]), y = c(p0[1], p1[1], p2[1], p3[1]), r = Math.max(1, Math.hypot(x, y));
+      path.push({ s: now - (n - 1 - k - t), x: x / r, y: y / r }); // the spline may overshoot the rim: kept inside
     }
   }
 }

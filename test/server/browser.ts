@@ -15,6 +15,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** One open page. */
 export interface BrowserPage {
   screenshot(name?: string): Promise<Image>;
+  /** The PNG file of a screenshot. */
+  png(): Promise<Buffer>;
   /** Presses (keyDown + keyUp) a key such as 'ArrowRight' or '2'. */
   press(key: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
@@ -72,10 +74,13 @@ export async function startBrowser(profileDir: string): Promise<Browser> {
       const loaded = once('Page.loadEventFired', sessionId);
       await send('Page.navigate', { url }, sessionId);
       await loaded;
-      return {
-        async screenshot(name) {
+      const page: BrowserPage = {
+        async png() {
           const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
-          const png = Buffer.from(data, 'base64');
+          return Buffer.from(data, 'base64');
+        },
+        async screenshot(name) {
+          const png = await page.png();
           if (name && process.env.EMOSTREAM_KEEP_SCREENSHOTS) writeFileSync(join(process.env.EMOSTREAM_KEEP_SCREENSHOTS, name), png);
           return decodePng(png);
         },
@@ -91,6 +96,7 @@ export async function startBrowser(profileDir: string): Promise<Browser> {
           return r.result.value;
         },
       };
+      return page;
     },
     async close() {
       ws.close();

@@ -13,8 +13,9 @@ export const TRAIN_CONTENT_HELP = `Usage: emostream train-content [--data <dir>]
 Trains the content classifier that flags each second as speech, music, silence or mixed (speech over music) from
 the 260 pooled features: speech from ravdess, nemo, ased, baved; music from music4q, emomusic; generated silence,
 noise, sparse speech and speech-over-music. 20 % of the speakers / artists of each corpus are held out for the test;
-EmoDB and PMEmo are outside tests only. Prints the held-out accuracy; features are cached (first run: about 10 min
-of CPU to extract the corpora, then about 5 min).
+EmoDB and PMEmo are outside tests only. Prints the held-out accuracy. Features are cached in .cache/features: the
+first run extracts the corpora (about 10 min of CPU), later runs take about 10 min on 2 cores (rendering the
+generated audio and fitting).
 
 Options:
   --data <dir>       the shared data folder (default ../shared/data)
