@@ -52,22 +52,8 @@ export interface OverlayPageOptions {
   readonly opacity?: number;
 }
 
-/** The overlay HTML. */
-export function renderOverlayPage(options: OverlayPageOptions): string {
-  const config = {
-    stream: options.stream ?? null, token: options.token ?? null, streams: options.streams, trailLength: options.trailLength,
-    colors: STREAM_COLORS, size: options.size ?? 0.4, corner: options.corner ?? 'bottom-right', opacity: options.opacity ?? 1,
-  };
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>emostream overlay</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>html,body{margin:0;padding:0;background:transparent;overflow:hidden;width:100%;height:100%}canvas{display:block}</style>
-</head><body><canvas id="plane"></canvas>
-<script>
-"use strict";
-const CONFIG = ${embed(config)};
-${pageClientScript()}
-const canvas = document.getElementById('plane');
+/** The page's own script (after CONFIG and the shared client core). */
+const OVERLAY_SCRIPT = `const canvas = document.getElementById('plane');
 canvas.style.opacity = CONFIG.opacity;
 const ctx = canvas.getContext('2d');
 for (const s of streams.values()) if (s.held) s.shown = discPoint(s.held.valence, s.held.arousal);
@@ -149,6 +135,23 @@ function frame(nowMs) {
 }
 frame(performance.now());
 connect();
-</script></body></html>
+`;
+
+/** The overlay HTML. */
+export function renderOverlayPage(options: OverlayPageOptions): string {
+  const config = {
+    stream: options.stream ?? null, token: options.token ?? null, streams: options.streams, trailLength: options.trailLength,
+    colors: STREAM_COLORS, size: options.size ?? 0.4, corner: options.corner ?? 'bottom-right', opacity: options.opacity ?? 1,
+  };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>emostream overlay</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>html,body{margin:0;padding:0;background:transparent;overflow:hidden;width:100%;height:100%}canvas{display:block}</style>
+</head><body><canvas id="plane"></canvas>
+<script>
+"use strict";
+const CONFIG = ${embed(config)};
+${pageClientScript()}
+${OVERLAY_SCRIPT}</script></body></html>
 `;
 }

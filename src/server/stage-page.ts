@@ -31,20 +31,8 @@ export interface StagePageOptions {
   readonly trailLength: number;
 }
 
-/** The stage HTML. */
-export function renderStagePage(options: StagePageOptions): string {
-  const config = { stream: options.stream ?? null, token: options.token ?? null, streams: options.streams, trailLength: options.trailLength,
-    pointColor: POINT_COLOR, radiusFraction: STAGE_RADIUS_FRACTION, trailSeconds: TRAIL_SECONDS };
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>emostream stage</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>html,body{margin:0;padding:0;background:#07080d;overflow:hidden;width:100%;height:100%;cursor:none}canvas{display:block}</style>
-</head><body><canvas id="stage"></canvas>
-<script>
-"use strict";
-const CONFIG = ${embed(config)};
-${pageClientScript()}
-const canvas = document.getElementById('stage');
+/** The page's own script (after CONFIG and the shared client core). */
+const STAGE_SCRIPT = `const canvas = document.getElementById('stage');
 const ctx = canvas.getContext('2d');
 let current = CONFIG.stream;
 let path = [];
@@ -176,6 +164,21 @@ function frame(nowMs) {
 }
 frame(performance.now());
 connect();
-</script></body></html>
+`;
+
+/** The stage HTML. */
+export function renderStagePage(options: StagePageOptions): string {
+  const config = { stream: options.stream ?? null, token: options.token ?? null, streams: options.streams, trailLength: options.trailLength,
+    pointColor: POINT_COLOR, radiusFraction: STAGE_RADIUS_FRACTION, trailSeconds: TRAIL_SECONDS };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>emostream stage</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>html,body{margin:0;padding:0;background:#07080d;overflow:hidden;width:100%;height:100%;cursor:none}canvas{display:block}</style>
+</head><body><canvas id="stage"></canvas>
+<script>
+"use strict";
+const CONFIG = ${embed(config)};
+${pageClientScript()}
+${STAGE_SCRIPT}</script></body></html>
 `;
 }
