@@ -31,8 +31,12 @@ export interface EmotionEstimate {
   readonly arousal: number;
   /** Valence in [−1, 1] (negative … positive). */
   readonly valence: number;
-  /** `<domain>@<version>` of the model. */
+  /** `<domain>@<version>` of the model (with 'auto': of the model that produced this second). */
   readonly model: string;
+  /** What the second holds: 'speech', 'music', 'silence' or 'mixed'. */
+  readonly content?: string;
+  /** Confidence in [0, 1] (src/model/confidence.ts); null when the model gives no uncertainty. */
+  readonly confidence?: number | null;
 }
 
 /** Options of `createAnalyser`. */
@@ -65,7 +69,10 @@ export async function resolveModel(choice: ModelChoice = 'default'): Promise<{ m
 
 let analysers = 0;
 
-const estimateOf = (r: AvResult): EmotionEstimate => ({ t: Math.round(r.t * 1e6) / 1e6, arousal: r.arousal, valence: r.valence, model: r.model });
+const estimateOf = (r: AvResult): EmotionEstimate => ({
+  t: Math.round(r.t * 1e6) / 1e6, arousal: r.arousal, valence: r.valence, model: r.model,
+  ...(r.content && { content: r.content.label }), confidence: r.confidence ?? null,
+});
 
 /** Runs one source through the pipeline, calling `onAv` per result; rejects with the stream's error. */
 async function runSource(source: StreamSource, model: EmotionModel, onAv: (r: AvResult) => void): Promise<void> {
