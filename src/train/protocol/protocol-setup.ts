@@ -16,6 +16,7 @@ import type { Condition } from './results.ts';
 import { fitAutoencoder } from '../fit/fit.ts';
 import type { FoldScheme, PlanDae } from './plan.ts';
 import type { Domain } from '../data/manifest-types.ts';
+import { NO_STREAM_NORM, type StreamNormConfig } from '../../model/stream-norm.ts';
 import type { LabelledSequence } from '../data/sequences.ts';
 import { fitStandardisation, unlabelledPieces } from '../fit/standardise.ts';
 
@@ -122,7 +123,7 @@ export interface DaeLayer {
 }
 
 /** Trains the DAE of `hidden` cells on `pool` (see the module header). */
-export async function trainDae(pool: readonly LabelledSequence[], hidden: number, o: PlanDae & { batchSize: number; seed: number }): Promise<DaeLayer> {
+export async function trainDae(pool: readonly LabelledSequence[], hidden: number, o: PlanDae & { batchSize: number; seed: number; streamNorm?: StreamNormConfig }): Promise<DaeLayer> {
   if (pool.length < 2) throw new EmostreamError('EMO_ERR_DATASET', 'the DAE pool needs at least 2 sequences');
   const order = pool.map((_, i) => i);
   const rng = createRng(o.seed, 77);
@@ -132,7 +133,7 @@ export async function trainDae(pool: readonly LabelledSequence[], hidden: number
   }
   const nVal = Math.max(1, Math.round(0.1 * pool.length));
   const val = order.slice(0, nVal).map((i) => pool[i]!), train = order.slice(nVal).map((i) => pool[i]!);
-  const st = fitStandardisation(train);
+  const st = fitStandardisation(train, o.streamNorm ?? NO_STREAM_NORM);
   const r = await fitAutoencoder(unlabelledPieces(train, st), unlabelledPieces(val, st), {
     hidden, learningRate: o.learningRate, noiseSigma: o.noiseSigma, maxEpochs: o.maxEpochs, patience: o.patience, batchSize: o.batchSize, seed: o.seed,
   });
