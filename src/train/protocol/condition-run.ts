@@ -66,7 +66,7 @@ export async function runCondition(ctx: ConditionContext, condition: Condition, 
     return seeds.flatMap((seed) => folds.map((f, k) => ({
       id: nextId++, config: c, seed, train: f.train, validation: f.validation, test: keepModel ? tested(k) : f.test,
       batchSize: plan.batchSize, maxEpochs: plan.maxEpochs, patience: plan.patience, layer1, keepModel,
-      streamNorm: plan.streamNorm, loss: plan.loss[sourceDomain], chunkSeconds: plan.chunkSeconds,
+      streamNorm: plan.streamNorm, loss: plan.loss[sourceDomain], chunkSeconds: plan.chunkSeconds, weightDecay: plan.weightDecay[sourceDomain],
     })));
   };
   const run = async (label: string, jobs: TrialJob[]): Promise<TrialResult[]> => {

@@ -96,7 +96,7 @@ export async function trainFinalModels(x: FinalModelInput): Promise<FinalModel[]
     const jobs: TrialJob[] = seeds.map((seed, m) => {
       const val = new Set(groups.filter((_, i) => i % every === m % every));
       return {
-        id: m, config: sel.config, seed, standardisation, streamNorm: x.plan.streamNorm, loss: x.plan.loss[domain], chunkSeconds: x.plan.chunkSeconds,
+        id: m, config: sel.config, seed, standardisation, streamNorm: x.plan.streamNorm, loss: x.plan.loss[domain], chunkSeconds: x.plan.chunkSeconds, weightDecay: x.plan.weightDecay[domain],
         train: idx.filter((i) => !val.has(data[i]!.group)), validation: idx.filter((i) => val.has(data[i]!.group) && !data[i]!.augmentation),
         test, batchSize: x.plan.batchSize, maxEpochs: x.plan.maxEpochs, patience: x.plan.patience, keepModel: true,
       };

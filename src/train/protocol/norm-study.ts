@@ -29,7 +29,7 @@ export function runNormStudy(plan: Plan, sets: PlanData, log: (s: string) => voi
   const rows: NormStudyRow[] = [];
   for (const [domain, condition] of [['speech', 'S2S'], ['music', 'M2M']] as const) {
     if (!sets.data.some((s) => s.domain === domain)) continue;
-    const folds = conditionFolds(condition, sets.data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery });
+    const folds = conditionFolds(condition, sets.data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery, crossDomainFolds: plan.crossDomainFolds });
     const single = (k: number) => {
       if (domain !== 'speech' || plan.folds.speech !== 'corpus') return undefined;
       const s = sets.single.get(sets.all[folds[k]!.test[0]!]?.corpus ?? '');

@@ -29,6 +29,8 @@ export interface FoldOptions {
   readonly schemes?: { readonly music?: FoldScheme; readonly speech?: FoldScheme };
   /** With a scheme: every n-th remaining group validates. Default 8. */
   readonly validationEvery?: number;
+  /** Cross-domain conditions with a scheme: at most this many validation rotations. Default validationEvery. */
+  readonly crossDomainFolds?: number;
 }
 
 const testDomainOf = (c: Condition): Domain => (c === 'M2M' || c.startsWith('S2M') ? 'music' : 'speech');
@@ -89,7 +91,7 @@ export function conditionFolds(condition: Condition, data: readonly LabelledSequ
     const { clean, all } = byGroup(data, sourceDomain);
     const groups = distinctGroups([...clean.keys()]);
     const target = data.map((s, i) => (s.domain === testDomain && !s.augmentation ? i : -1)).filter((i) => i >= 0);
-    folds = Array.from({ length: Math.min(every, groups.length) }, (_, index) => {
+    folds = Array.from({ length: Math.min(every, groups.length, o.crossDomainFolds ?? every) }, (_, index) => {
       const { validation, train } = validationSplit(groups, every, index);
       return { index, name: `val ${validation.length} ${sourceDomain} groups / test all ${testDomain}`, train: train.flatMap((g) => all.get(g)!), validation: validation.flatMap((g) => clean.get(g)!), test: target };
     });

@@ -115,7 +115,7 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   let normStudy: NormStudyRow[] = [];
   try {
     for (const condition of plan.conditions) {
-      const folds = conditionFolds(condition, data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery });
+      const folds = conditionFolds(condition, data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery, crossDomainFolds: plan.crossDomainFolds });
       const domain = TEST_DOMAIN[condition];
       const outsideIdx = sets.outside.filter((s) => s.domain === domain).flatMap((s) => s.indices);
       const single = (k: number) => {
