@@ -53,7 +53,7 @@ export async function runExperiment(argv: readonly string[]): Promise<void> {
   if (r.finalModels.length) {
     const command = `emostream experiment ${positionals[0]}${values.quick ? ' --quick' : ''}${writeModels ? ' --write-models' : ''}`;
     const at = (p: string) => resolve(baseDir, p);
-    const written = await publishRun(r, plan, { command, quick: values.quick as boolean, loadAtStart }, writeModels && publish ? { models: at(publish.models), doc: at(publish.doc), plots: at(publish.plots) } : undefined);
+    const written = await publishRun(r, plan, { command, quick: values.quick as boolean, loadAtStart, extractionSeconds: r.loadSeconds }, writeModels && publish ? { models: at(publish.models), doc: at(publish.doc), plots: at(publish.plots) } : undefined);
     for (const w of written) process.stdout.write(`wrote ${w}\n`);
   }
   process.stdout.write(`${r.outDir}: results in ${r.seconds.toFixed(0)} s\n`);

@@ -52,6 +52,8 @@ export interface ProtocolOutcome {
   readonly normStudy: readonly NormStudyRow[];
   /** Sequences and seconds per corpus of the plan's data (augmented copies counted apart). */
   readonly dataSummary: readonly { readonly corpus: string; readonly domain: string; readonly sequences: number; readonly seconds: number; readonly augmentedSeconds: number }[];
+  /** Seconds spent loading the data (feature extraction of what the cache lacks). */
+  readonly loadSeconds: number;
   readonly seconds: number;
 }
 
@@ -86,6 +88,7 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
   const progress = options.progress ?? SILENT_PROGRESS;
   const log = (s: string) => progress.log(s);
   const sets = await loadPlanData(plan, { baseDir, progress, cacheDir: options.cacheDir });
+  const loadSeconds = (Date.now() - t0) / 1000;
   const { data, all } = sets;
   const dataSummary = summariseData(sets);
   log(`data: ${dataSummary.map((d) => `${d.corpus} ${d.sequences} seq. ${d.seconds} s${d.augmentedSeconds ? ` + ${d.augmentedSeconds} s augmented` : ''}`).join('; ')}`);
@@ -172,5 +175,5 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
     description: `${plan.description}\n\nData: ${dataSummary.map((d) => `${d.corpus} (${d.domain}) ${d.sequences} sequences, ${d.seconds} s`).join('; ')}. Grids ${JSON.stringify(plan.grids)}; ${plan.searchTrials} seeds per search candidate, ${plan.trials} trials, best ${plan.bestK}; at most ${plan.maxFolds} folds per condition. Wall time ${((Date.now() - t0) / 1000).toFixed(0)} s.`.trim(),
     conditions, baselines, significance,
   };
-  return { outDir: resolve(baseDir, plan.out), results, conditions: outcomes, finalModels, normStudy, dataSummary, seconds: (Date.now() - t0) / 1000 };
+  return { outDir: resolve(baseDir, plan.out), results, conditions: outcomes, finalModels, normStudy, dataSummary, loadSeconds, seconds: (Date.now() - t0) / 1000 };
 }
