@@ -10,14 +10,14 @@
  *
  * A worker that dies (uncaught exception, exit) fails only its streams (`EMO_ERR_INTERNAL`, "feature worker … crashed")
  * and is replaced at once. `release()` terminates the threads. The worker entry is src/workers/feature-worker.ts
- * (started by src/worker-launch.ts).
+ * (started by src/worker-launch.ts); the lanes, slots and per-turn flush are in feature-pool-lanes.ts.
  * @see extractWindowsInWorkers, the operator using it.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { startWorker, workerEntryUrl } from '../worker-launch.ts';
-import { EmostreamError, type EmostreamErrorCode } from '../errors.ts';
-import type { WorkerEvent, WorkerOp, WorkerReply, WorkerRequest } from './feature-worker-messages.ts';
+import { workerEntryUrl } from '../worker-launch.ts';
+import { EmostreamError } from '../errors.ts';
+import type { StatsEvent } from './feature-worker-messages.ts';
+import { createPoolState, forgetSlot, markDirty, NO_STATS, scheduleFlush, startLane, type PoolSlot, type PoolState } from './feature-pool-lanes.ts';
 
 /** Options of `createFeaturePool`. */
 export interface FeaturePoolOptions {
@@ -86,34 +86,82 @@ export interface FeaturePool {
   release(): Promise<void>;
 }
 
-interface Slot {
-  readonly id: number;
-  readonly streamId: string;
-  readonly worker: number;
-  readonly samplesPerS: number;
-  readonly handlers: FeatureStreamHandlers;
-  /** Chunks not yet sent: `queue[head…]` (compacted now and then, so a long backlog costs no O(n) shifts). */
-  queue: Array<{ samples: Float32Array; arrivedAtMs: number }>;
-  head: number;
-  queued: number; // samples waiting in `queue`
-  inFlight: number; // samples handed to the worker, not acked
-  ending: boolean;
-  opened: boolean;
+/** Opens a stream on the least-loaded live lane and returns its handle. */
+function openStream(pool: PoolState, streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers): FeatureStream {
+  if (pool.released) throw new EmostreamError('EMO_ERR_INTERNAL', 'feature pool used after release()');
+  const { lanes } = pool;
+  let worker = -1;
+  for (let k = 0; k < lanes.length; k++) if (!lanes[k].dead && (worker < 0 || lanes[k].slots.size < lanes[worker].slots.size)) worker = k;
+  if (worker < 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'no feature worker is running (they failed to start)');
+  const slot: PoolSlot = { id: pool.nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false };
+  pool.slots.set(slot.id, slot);
+  lanes[worker].slots.add(slot);
+  markDirty(pool, slot);
+  return streamHandle(pool, slot);
 }
 
-interface Lane {
-  readonly worker: Worker;
-  readonly slots: Set<Slot>;
-  ops: WorkerOp[];
-  transfer: ArrayBuffer[];
-  /** The worker loaded its modules (its first, empty reply). */
-  ready: boolean;
-  dead: boolean;
-  /** Stats requests waiting for this worker. */
-  readonly stats: Set<number>;
+/** The caller's handle of an open slot. */
+function streamHandle(pool: PoolState, slot: PoolSlot): FeatureStream {
+  let closed = false;
+  return {
+    worker: slot.worker,
+    push(samples, arrivedAtMs) {
+      if (closed || !pool.slots.has(slot.id)) return;
+      // Transfer only a buffer the chunk owns whole.
+      const whole = samples.buffer instanceof ArrayBuffer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
+      const own = whole ? samples : samples.slice();
+      slot.queue.push({ samples: own, arrivedAtMs });
+      slot.queued += own.length;
+      markDirty(pool, slot);
+    },
+    end() {
+      if (closed || !pool.slots.has(slot.id)) return;
+      slot.ending = true;
+      markDirty(pool, slot);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      if (!pool.slots.has(slot.id)) return;
+      const lane = pool.lanes[slot.worker];
+      forgetSlot(pool, slot);
+      if (slot.opened) {
+        lane.ops.push({ op: 'close', slot: slot.id });
+        scheduleFlush(pool);
+      }
+    },
+    get queuedSamples() { return slot.queued + slot.inFlight; },
+  };
 }
 
-const NO_STATS = Object.freeze({ streams: 0, created: 0, released: 0, heapUsedBytes: 0 });
+/** Asks every lane for its live state (a dead lane answers `NO_STATS` at once). */
+async function poolStats(pool: PoolState): Promise<FeaturePoolStats> {
+  const { lanes } = pool;
+  const replies = await Promise.all(lanes.map((lane) => new Promise<StatsEvent>((resolve) => {
+    const request = pool.nextRequest++;
+    if (lane.dead) return resolve({ ev: 'stats', request, ...NO_STATS });
+    pool.statsWaiters.set(request, resolve);
+    lane.stats.add(request);
+    lane.ops.push({ op: 'stats', request });
+    scheduleFlush(pool);
+  })));
+  return {
+    streamsPerWorker: lanes.map((lane) => lane.slots.size),
+    workers: replies.map(({ streams, created, released: freed, heapUsedBytes }) => ({ streams, created, released: freed, heapUsedBytes })),
+    replaced: pool.replaced,
+  };
+}
+
+/** Stops the pool: no more flushes or crash reports, then terminates every worker. */
+async function releasePool(pool: PoolState): Promise<void> {
+  if (pool.released) return;
+  pool.released = true;
+  if (pool.immediate) clearImmediate(pool.immediate);
+  pool.slots.clear();
+  pool.dirty.clear();
+  for (const lane of pool.lanes) lane.dead = true; // no crash reports for a requested stop
+  await Promise.all(pool.lanes.map((lane) => lane.worker.terminate()));
+}
 
 /** Starts a pool of feature-extraction worker threads. */
 export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool {
@@ -121,193 +169,17 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
   const maxInFlightS = options.maxInFlightS ?? DEFAULT_FEATURE_POOL_OPTIONS.maxInFlightS;
   if (!Number.isInteger(size) || size < 1) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `feature workers must be an integer ≥ 1, got ${size}`);
   if (!(maxInFlightS > 0)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `maxInFlightS must be > 0 s, got ${maxInFlightS}`);
-  const entry = workerEntryUrl('../workers/feature-worker', import.meta.url);
-  const slots = new Map<number, Slot>();
-  const dirty = new Set<Slot>();
-  const statsWaiters = new Map<number, (e: Extract<WorkerEvent, { ev: 'stats' }>) => void>();
-  let nextSlot = 1;
-  let nextRequest = 1;
-  let replaced = 0;
-  let released = false;
-  let immediate: NodeJS.Immediate | undefined;
-
-  const forget = (slot: Slot): void => {
-    slots.delete(slot.id);
-    dirty.delete(slot);
-    lanes[slot.worker].slots.delete(slot);
-  };
-
-  const onReply = (lane: Lane, reply: WorkerReply): void => {
-    lane.ready = true;
-    for (const e of reply.events) {
-      if (e.ev === 'stats') {
-        lane.stats.delete(e.request);
-        statsWaiters.get(e.request)?.(e);
-        statsWaiters.delete(e.request);
-        continue;
-      }
-      const slot = slots.get(e.slot);
-      if (!slot) continue; // closed meanwhile
-      switch (e.ev) {
-        case 'window':
-          slot.handlers.window(e);
-          break;
-        case 'ack':
-          slot.inFlight -= e.samples;
-          if (slot.head < slot.queue.length || slot.ending) markDirty(slot);
-          break;
-        case 'ended':
-          forget(slot);
-          slot.handlers.ended();
-          break;
-        case 'failed':
-          forget(slot);
-          slot.handlers.failed(new EmostreamError((e.code ?? 'EMO_ERR_INTERNAL') as EmostreamErrorCode, e.message));
-          break;
-      }
-    }
-  };
-
-  const startLane = (index: number): Lane => {
-    const worker = startWorker(entry);
-    const lane: Lane = { worker, slots: new Set(), ops: [], transfer: [], ready: false, dead: false, stats: new Set() };
-    const died = (reason: string): void => {
-      if (lane.dead) return;
-      lane.dead = true;
-      const victims = [...lane.slots];
-      for (const slot of victims) forget(slot);
-      for (const request of lane.stats) statsWaiters.get(request)?.({ ev: 'stats', request, ...NO_STATS });
-      // A worker that never started (its modules failed to load) is not replaced: that would loop forever.
-      if (!released && lane.ready) {
-        replaced++;
-        lanes[index] = startLane(index);
-      }
-      const err = new EmostreamError('EMO_ERR_INTERNAL', `feature worker ${index} crashed (${reason}); its ${victims.length} stream(s) ended`);
-      for (const slot of victims) slot.handlers.failed(err);
-    };
-    worker.on('message', (reply: WorkerReply) => onReply(lane, reply));
-    worker.on('error', (err) => died(err.message));
-    worker.on('messageerror', (err) => died(`message error: ${err.message}`));
-    worker.on('exit', (code) => died(`exit code ${code}`));
-    return lane;
-  };
-  const lanes: Lane[] = [];
-  for (let k = 0; k < size; k++) lanes.push(startLane(k));
-
-  const flush = (): void => {
-    immediate = undefined;
-    for (const slot of dirty) {
-      const lane = lanes[slot.worker];
-      if (!slot.opened) {
-        lane.ops.push({ op: 'open', slot: slot.id, streamId: slot.streamId, sampleRateHz: slot.samplesPerS });
-        slot.opened = true;
-      }
-      const budget = maxInFlightS * slot.samplesPerS;
-      while (slot.head < slot.queue.length && (slot.inFlight === 0 || slot.inFlight + slot.queue[slot.head].samples.length <= budget)) {
-        const chunk = slot.queue[slot.head++];
-        slot.queued -= chunk.samples.length;
-        slot.inFlight += chunk.samples.length;
-        lane.ops.push({ op: 'chunk', slot: slot.id, samples: chunk.samples, arrivedAtMs: chunk.arrivedAtMs });
-        lane.transfer.push(chunk.samples.buffer as ArrayBuffer);
-      }
-      if (slot.head === slot.queue.length) {
-        slot.queue.length = 0;
-        slot.head = 0;
-      } else if (slot.head > 1024) {
-        slot.queue = slot.queue.slice(slot.head);
-        slot.head = 0;
-      }
-      if (slot.ending && slot.head === slot.queue.length) {
-        lane.ops.push({ op: 'end', slot: slot.id });
-        slot.ending = false;
-      }
-    }
-    dirty.clear();
-    for (const lane of lanes) send(lane);
-  };
-  const send = (lane: Lane): void => {
-    if (lane.ops.length === 0) return;
-    const request: WorkerRequest = { ops: lane.ops };
-    const transfer = lane.transfer;
-    lane.ops = [];
-    lane.transfer = [];
-    lane.worker.postMessage(request, transfer);
-  };
-  const markDirty = (slot: Slot): void => {
-    dirty.add(slot);
-    immediate ??= setImmediate(flush);
-  };
-
+  const pool = createPoolState(workerEntryUrl('../workers/feature-worker', import.meta.url), maxInFlightS);
+  for (let k = 0; k < size; k++) pool.lanes.push(startLane(pool, k));
   return {
     size,
-    open(streamId, sampleRateHz, handlers) {
-      if (released) throw new EmostreamError('EMO_ERR_INTERNAL', 'feature pool used after release()');
-      let worker = -1;
-      for (let k = 0; k < lanes.length; k++) if (!lanes[k].dead && (worker < 0 || lanes[k].slots.size < lanes[worker].slots.size)) worker = k;
-      if (worker < 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'no feature worker is running (they failed to start)');
-      const slot: Slot = { id: nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false };
-      slots.set(slot.id, slot);
-      lanes[worker].slots.add(slot);
-      markDirty(slot);
-      let closed = false;
-      return {
-        worker,
-        push(samples, arrivedAtMs) {
-          if (closed || !slots.has(slot.id)) return;
-          // Transfer only a buffer the chunk owns whole.
-          const whole = samples.buffer instanceof ArrayBuffer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
-          const own = whole ? samples : samples.slice();
-          slot.queue.push({ samples: own, arrivedAtMs });
-          slot.queued += own.length;
-          markDirty(slot);
-        },
-        end() {
-          if (closed || !slots.has(slot.id)) return;
-          slot.ending = true;
-          markDirty(slot);
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          if (!slots.has(slot.id)) return;
-          const lane = lanes[slot.worker];
-          forget(slot);
-          if (slot.opened) {
-            lane.ops.push({ op: 'close', slot: slot.id });
-            immediate ??= setImmediate(flush);
-          }
-        },
-        get queuedSamples() { return slot.queued + slot.inFlight; },
-      };
-    },
-    async stats() {
-      const replies = await Promise.all(lanes.map((lane) => new Promise<Extract<WorkerEvent, { ev: 'stats' }>>((resolve) => {
-        const request = nextRequest++;
-        if (lane.dead) return resolve({ ev: 'stats', request, ...NO_STATS });
-        statsWaiters.set(request, resolve);
-        lane.stats.add(request);
-        lane.ops.push({ op: 'stats', request });
-        immediate ??= setImmediate(flush);
-      })));
-      return {
-        streamsPerWorker: lanes.map((lane) => lane.slots.size),
-        workers: replies.map(({ streams, created, released: freed, heapUsedBytes }) => ({ streams, created, released: freed, heapUsedBytes })),
-        replaced,
-      };
-    },
+    open: (streamId, sampleRateHz, handlers) => openStream(pool, streamId, sampleRateHz, handlers),
+    stats: () => poolStats(pool),
     crashWorkerForTest(index, message = 'test crash') {
-      if (!Number.isInteger(index) || index < 0 || index >= lanes.length) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `no worker ${index}`);
-      lanes[index].ops.push({ op: 'crash', message });
-      immediate ??= setImmediate(flush);
+      if (!Number.isInteger(index) || index < 0 || index >= pool.lanes.length) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `no worker ${index}`);
+      pool.lanes[index].ops.push({ op: 'crash', message });
+      scheduleFlush(pool);
     },
-    async release() {
-      if (released) return;
-      released = true;
-      if (immediate) clearImmediate(immediate);
-      slots.clear();
-      dirty.clear();
-      for (const lane of lanes) lane.dead = true; // no crash reports for a requested stop
-      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
-    },
+    release: () => releasePool(pool),
   };
 }
