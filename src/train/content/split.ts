@@ -3,18 +3,10 @@
  * never split between parts. Per corpus, its sorted groups are shuffled with a seed (Fisher–Yates on mulberry32)
  * and the first round(fraction · n) groups (at least 1, at most n − 1) are held out.
  */
-import { mulberry32 } from '../../random.ts';
+import { seededShuffle } from '../../random.ts';
 
-/** Shuffled copy of `items` (seeded Fisher–Yates). */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = items.slice();
-  const u = mulberry32(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
+/** Shuffled copy of `items` (seeded Fisher–Yates, src/random.ts). */
+export const shuffled = seededShuffle;
 
 /** The held-out groups of one corpus: round(fraction · n), at least 1 and at most n − 1 of them (n ≥ 2). */
 export function heldOutGroups(groups: Iterable<string>, fraction: number, seed: number): Set<string> {
