@@ -14,10 +14,14 @@
  * Decoding: a frame is decided as soon as all survivor paths agree on it, or forced from the best current path when
  * more than `bufferLength` frames are undecided; `flush()` decides the rest at end of input. The chosen state gives
  * F0 (0 when unvoiced) and the voicing of that candidate (candidate 0's voicing when unvoiced).
+ * @see pitch-viterbi-trellis.ts (the trellis and decoding steps)
  * @see pitch-shs.ts
  * @see pitch-branch.ts
  */
 import { EmostreamError } from '../errors.ts';
+import { createViterbiTrellis, drainFrames, flushTrellis, pushFrame } from './pitch-viterbi-trellis.ts';
+
+export { pitchRangeCost } from './pitch-viterbi-trellis.ts';
 
 export interface PitchViterbiOptions {
   /** Candidates per frame K (states = K + 1). Default 6. */
@@ -73,18 +77,6 @@ export interface PitchViterbi {
   readonly drainedFrames: number;
 }
 
-/** Pitch-range cost g(f) of the reference smoother. */
-export function pitchRangeCost(f: number): number {
-  if (f <= 0) return 2;
-  if (f < 100) return 1 - f / 100;
-  if (f <= 350) return 0;
-  if (f < 600) return (f - 350) / 250;
-  return 1.2;
-}
-
-/** Costs are shifted down by their minimum once it exceeds this, so hours of streaming keep full precision. */
-const RENORMALISE_ABOVE = 1e6;
-
 /**
  * Creates a streaming Viterbi pitch smoother (recipe 5.3.3). Memory: a ring of frames grows (doubling) only when the
  * caller leaves more frames undrained than it holds; with regular draining nothing is allocated per frame.
@@ -97,172 +89,19 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
   if (!Number.isInteger(o.bufferLength) || o.bufferLength < 1) {
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `bufferLength must be an integer ≥ 1, got ${o.bufferLength}`);
   }
-  const K = o.candidates;
-  const S = K + 1;
-  const U = K; // the unvoiced state
-  const ALL = (1 << S) - 1;
-
-  let cap = 64;
-  while (cap < 2 * (o.bufferLength + 2)) cap *= 2;
-  let freq = new Float64Array(cap * K);
-  let voic = new Float64Array(cap * K);
-  let back = new Int8Array(cap * S); // best previous state per (frame, state)
-  let chosen = new Int8Array(cap);
-  const cost = new Float64Array(S);
-  const next = new Float64Array(S);
-  const local = new Float64Array(S);
-
-  let pushed = 0;
-  let decided = 0;
-  let drained = 0;
-  let segmentStart = 0; // first frame of the current trellis
-  // lastChange lives in a typed array: a captured mutable double would be re-boxed on every write.
-  const slope = new Float64Array([1]);
-
-  function grow(): void {
-    const bigger = cap * 2;
-    const f2 = new Float64Array(bigger * K);
-    const v2 = new Float64Array(bigger * K);
-    const b2 = new Int8Array(bigger * S);
-    const c2 = new Int8Array(bigger);
-    for (let t = drained; t < pushed; t++) {
-      const a = t & (cap - 1);
-      const b = t & (bigger - 1);
-      f2.set(freq.subarray(a * K, a * K + K), b * K);
-      v2.set(voic.subarray(a * K, a * K + K), b * K);
-      b2.set(back.subarray(a * S, a * S + S), b * S);
-      c2[b] = chosen[a];
-    }
-    cap = bigger;
-    freq = f2;
-    voic = v2;
-    back = b2;
-    chosen = c2;
-  }
-
-  /** Assigns states to frames `from` … `to` by tracing back from `state` at frame `to`. */
-  function traceBack(state: number, to: number, from: number): void {
-    for (let t = to; t >= from; t--) {
-      chosen[t & (cap - 1)] = state;
-      if (t > from) state = back[(t & (cap - 1)) * S + state];
-    }
-  }
-
-  function bestState(): number {
-    let b = 0;
-    for (let i = 1; i < S; i++) if (cost[i] < cost[b]) b = i;
-    return b;
-  }
-
-  function localCosts(base: number): void {
-    let anyVoiced = false;
-    for (let i = 0; i < K; i++) {
-      const v = voic[base + i];
-      if (v >= o.voicingThreshold) anyVoiced = true;
-      const clipped = v < 0.01 ? 0.01 : v > 1 ? 1 : v;
-      const penalty = v < o.voicingThreshold ? o.thresholdWeight : 0;
-      local[i] = o.localWeight * (-Math.log(clipped) + penalty) + o.rangeWeight * pitchRangeCost(freq[base + i]);
-    }
-    local[U] = anyVoiced ? o.localWeight * o.thresholdWeight : 0;
-  }
-
-  function step(t: number): void {
-    const slot = t & (cap - 1);
-    const cur = slot * K;
-    localCosts(cur);
-    if (t === segmentStart) {
-      for (let i = 0; i < S; i++) cost[i] = local[i];
-      return;
-    }
-    const prev = ((t - 1) & (cap - 1)) * K;
-    for (let i = 0; i < S; i++) {
-      let best = Infinity;
-      let bestJ = 0;
-      for (let j = 0; j < S; j++) {
-        let c: number;
-        if (i < U && j < U) {
-          const fc = freq[cur + i];
-          const fp = freq[prev + j];
-          if (fc === 0 || fp === 0) c = 999;
-          else {
-            const r = Math.log(fc / fp);
-            c = o.voicedWeight * Math.abs(r) + o.voicedDeltaWeight * Math.abs(r - slope[0]);
-            slope[0] = r;
-          }
-        } else if (i < U || j < U) {
-          slope[0] = 0;
-          c = o.voicingChangeCost;
-        } else c = o.unvoicedCost;
-        c += cost[j];
-        if (c < best) {
-          best = c;
-          bestJ = j;
-        }
-      }
-      next[i] = best + local[i];
-      back[slot * S + i] = bestJ;
-    }
-    let min = Infinity;
-    for (let i = 0; i < S; i++) if (next[i] < min) min = next[i];
-    const shift = min > RENORMALISE_ABOVE ? min : 0;
-    for (let i = 0; i < S; i++) cost[i] = next[i] - shift;
-  }
-
-  /** Decides the longest prefix on which all survivor paths agree, then forces one frame if too many are pending. */
-  function decide(t: number): void {
-    let mask = ALL;
-    for (let tau = t; tau > decided && tau > segmentStart; tau--) {
-      const row = (tau & (cap - 1)) * S;
-      let prevMask = 0;
-      for (let i = 0; i < S; i++) if (mask & (1 << i)) prevMask |= 1 << back[row + i];
-      mask = prevMask;
-      if ((mask & (mask - 1)) === 0) {
-        traceBack(31 - Math.clz32(mask), tau - 1, decided);
-        decided = tau;
-        break;
-      }
-    }
-    if (t + 1 - decided > o.bufferLength) {
-      traceBack(bestState(), t, decided);
-      decided++;
-    }
-  }
-
+  const tr = createViterbiTrellis(o);
   return {
-    push(frequencies, voicings) {
-      if (pushed - drained >= cap) grow();
-      const base = (pushed & (cap - 1)) * K;
-      for (let i = 0; i < K; i++) {
-        freq[base + i] = frequencies[i];
-        voic[base + i] = voicings[i];
-      }
-      const t = pushed++;
-      step(t);
-      decide(t);
-    },
-    flush() {
-      if (pushed > decided) traceBack(bestState(), pushed - 1, decided);
-      decided = pushed;
-      segmentStart = pushed;
-      slope[0] = 1;
-    },
-    drain(onFrame) {
-      while (drained < decided) {
-        const slot = drained & (cap - 1);
-        const s = chosen[slot];
-        const f0 = s < U ? freq[slot * K + s] : 0;
-        const v = voic[slot * K + (s < U ? s : 0)];
-        onFrame(drained++, f0, v);
-      }
-    },
+    push: (frequencies, voicings) => pushFrame(tr, frequencies, voicings),
+    flush: () => flushTrellis(tr),
+    drain: (onFrame) => drainFrames(tr, onFrame),
     get pushedFrames() {
-      return pushed;
+      return tr.pushed;
     },
     get decidedFrames() {
-      return decided;
+      return tr.decided;
     },
     get drainedFrames() {
-      return drained;
+      return tr.drained;
     },
   };
 }
