@@ -11,11 +11,13 @@
  *
  * Lookahead (documented in the README): row k needs samples up to k·hop + 60 ms, then 3 more frames for smoothing
  * and deltas (30 ms), and the pitch smoother may hold frames until its survivor paths agree (at most 30 frames).
+ * @see extractor-frames.ts (the sample history and the frame loop)
  */
 import { EmostreamError } from '../errors.ts';
 import { createFrameGeometry, type FrameGeometry } from './frame-geometry.ts';
-import { COL, LLD_COUNT, FRAME_WIDTH } from './registry.ts';
-import { createLldPostProcessor, type FrameRowHandler, type VoicingDeltaMode } from './lld-post.ts';
+import { FRAME_WIDTH } from './registry.ts';
+import type { FrameRowHandler, VoicingDeltaMode } from './lld-post.ts';
+import { createExtractorState, finishExtraction, pushSamples, releaseExtractor } from './extractor-frames.ts';
 import { createShortFrameBranch, type ShortFrameBranch } from './short-frame-branch.ts';
 import { createPitchBranch, type PitchBranch } from './pitch-branch.ts';
 import { createVoiceQuality, type VoiceQuality } from './voice-quality.ts';
@@ -43,9 +45,6 @@ export interface LldExtractor {
   release(): void;
 }
 
-const PENDING_ROWS_START = 64;
-const ZCR_COLUMN = COL.ZCR;
-
 /** Creates a streaming extractor calling `onRow(row130, index)` for each final row (the array is reused). */
 export async function createLldExtractor(options: LldExtractorOptions, onRow: FrameRowHandler): Promise<LldExtractor> {
   const geometry = createFrameGeometry(options.sampleRateHz);
@@ -56,129 +55,21 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
   const short: ShortFrameBranch = await createShortFrameBranch(geometry);
   const pitch: PitchBranch = await createPitchBranch(geometry);
   const voice: VoiceQuality = createVoiceQuality(geometry);
-  // Rows past the last complete 60 ms frame are only lookahead for smoothing and deltas (see finish()).
-  let rowLimit = Infinity;
-  const post = createLldPostProcessor(voicingDeltas, (row, index) => {
-    if (index < rowLimit) onRow(row, index);
-  });
-  const { hop, longLength } = geometry;
-
-  // Contiguous sample history: buffer[i] is absolute sample bufferStart + i; bufferLength samples are valid.
-  let buffer = new Float32Array(Math.max(4 * longLength, 16384));
-  let bufferStart = 0;
-  let bufferLength = 0;
-  // Raw rows waiting for their voicing columns, indexed by frame modulo the ring size.
-  let pending = Array.from({ length: PENDING_ROWS_START }, () => new Float32Array(LLD_COUNT));
-  let nextFrame = 0; // next frame to analyse
-  let nextVoiced = 0; // next frame whose voicing columns arrive
-  let finished = false;
-  let released = false;
-
-  const growPending = (): void => {
-    const bigger = Array.from({ length: pending.length * 2 }, () => new Float32Array(LLD_COUNT));
-    for (let k = nextVoiced; k < nextFrame; k++) bigger[k % bigger.length].set(pending[k % pending.length]);
-    pending = bigger;
-  };
-
-  const onVoicing = (frameIndex: number, f0Hz: number, voicing: number): void => {
-    if (frameIndex !== nextVoiced) throw new EmostreamError('EMO_ERR_INTERNAL', `pitch frame ${frameIndex} out of order (expected ${nextVoiced})`);
-    const row = pending[frameIndex % pending.length];
-    row[0] = f0Hz;
-    row[1] = voicing;
-    voice.analyse(frameIndex, f0Hz, buffer, bufferStart, row, 2);
-    nextVoiced++;
-    post.push(row);
-  };
-
-  const discardOldSamples = (): void => {
-    const keepFrom = Math.min(voice.oldestNeededSample(), nextFrame * hop);
-    const dead = keepFrom - bufferStart;
-    if (dead > buffer.length / 2) {
-      buffer.copyWithin(0, dead, bufferLength);
-      bufferLength -= dead;
-      bufferStart += dead;
-    }
-  };
-
-  const append = (samples: Float32Array): void => {
-    if (bufferLength + samples.length > buffer.length) {
-      discardOldSamples();
-      if (bufferLength + samples.length > buffer.length) {
-        const bigger = new Float32Array(Math.max(2 * buffer.length, bufferLength + samples.length));
-        bigger.set(buffer.subarray(0, bufferLength));
-        buffer = bigger;
-      }
-    }
-    buffer.set(samples, bufferLength);
-    bufferLength += samples.length;
-  };
-
-  const analyseReadyFrames = (): void => {
-    const end = bufferStart + bufferLength;
-    while (nextFrame * hop + longLength <= end) {
-      if (nextFrame - nextVoiced >= pending.length) growPending();
-      const start = nextFrame * hop - bufferStart;
-      short.analyse(buffer, start, pending[nextFrame % pending.length]);
-      pitch.analyse(buffer, start);
-      nextFrame++;
-      pitch.drain(onVoicing);
-    }
-  };
-
-  /**
-   * At the end of input the 20 ms branch still has frames after the last complete 60 ms frame (up to 4 at a 10 ms
-   * hop). As in the reference, they feed the smoothing and deltas of the short-frame columns of the last rows;
-   * the 60 ms columns (voicing group, ZCR) repeat their last value there, which equals edge replication. These
-   * frames are not emitted themselves.
-   */
-  const appendTailFrames = (): void => {
-    if (nextVoiced === 0) return;
-    rowLimit = nextVoiced;
-    const end = bufferStart + bufferLength;
-    append(new Float32Array(longLength)); // readable zeros for the ZCR window, never part of a frame
-    const last = pending[(nextVoiced - 1) % pending.length];
-    const tail = new Float32Array(LLD_COUNT);
-    for (let k = nextFrame; k * hop + geometry.shortLength <= end; k++) {
-      tail.set(last);
-      short.analyse(buffer, k * hop - bufferStart, tail);
-      tail[ZCR_COLUMN] = last[ZCR_COLUMN];
-      post.push(tail);
-    }
-  };
-
+  const st = createExtractorState(geometry, { short, pitch, voice }, voicingDeltas, onRow);
   return {
     geometry,
-    push(samples) {
-      if (finished || released) throw new EmostreamError('EMO_ERR_INTERNAL', 'push() after finish()');
-      // Bounded work per call: append at most a few seconds at once so the history never balloons.
-      const step = 8 * longLength * 10;
-      for (let offset = 0; offset < samples.length; offset += step) {
-        append(samples.subarray(offset, Math.min(samples.length, offset + step)));
-        analyseReadyFrames();
-      }
-    },
-    finish() {
-      if (finished) return;
-      finished = true;
-      pitch.finish(onVoicing);
-      appendTailFrames();
-      post.finish();
-    },
+    push: (samples) => pushSamples(st, samples),
+    finish: () => finishExtraction(st),
     get samplesIn() {
-      return bufferStart + bufferLength;
+      return st.bufferStart + st.bufferLength;
     },
     get rowsOut() {
-      return Math.min(rowLimit, nextVoiced - post.pending);
+      return Math.min(st.rowLimit, st.nextVoiced - st.post.pending);
     },
     get pendingFrames() {
-      return nextFrame - nextVoiced + post.pending;
+      return st.nextFrame - st.nextVoiced + st.post.pending;
     },
-    release() {
-      if (released) return;
-      released = true;
-      short.release();
-      pitch.release();
-    },
+    release: () => releaseExtractor(st),
   };
 }
 
