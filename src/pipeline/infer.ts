@@ -15,9 +15,9 @@
  * errors the whole pipeline. Completion waits for the steps in flight; unsubscribe drops pending work.
  * @see extractWindows (before), serializeEvents (after).
  */
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { isAutoModel } from '../model/auto-model.ts';
-import type { EmotionModel, StreamFeatures } from '../model/types.ts';
+import type { EmotionModel, StreamFeatures, StreamPrediction } from '../model/types.ts';
 import { resultDetails } from './result-details.ts';
 import type { AvResult, LagEvent, Operator, PipelineEvent, PooledWindow, StreamItem } from './types.ts';
 
@@ -36,127 +36,174 @@ export function modelLabel(model: EmotionModel): string {
   return `${model.metadata.domain}@${model.metadata.modelVersion}`;
 }
 
+/** Per-subscription state of `inferBatched`. */
+interface InferState {
+  readonly model: EmotionModel;
+  readonly label: string;
+  readonly maxPendingWindows: number;
+  readonly subscriber: Subscriber<PipelineEvent>;
+  /** Items of the current event-loop turn. */
+  turn: StreamItem[];
+  immediate: NodeJS.Immediate | undefined;
+  /** The turns in flight, one after the other. */
+  chain: Promise<void>;
+  closed: boolean;
+  /** Windows queued per stream. */
+  readonly pending: Map<string, number>;
+  readonly lagging: Set<string>;
+  /** t of each stream's last result (or of its resumed state). */
+  readonly lastT: Map<string, number>;
+}
+
+/** A stream's start: resets its LSTM state (or restores a resumed one) and emits the event. */
+function startStream(st: InferState, item: Extract<StreamItem, { type: 'stream' }>): void {
+  const { model } = st;
+  model.reset(item.streamId);
+  if (item.resume) {
+    try {
+      if (item.resume.state) model.restore(item.streamId, item.resume.state);
+    } catch {
+      model.reset(item.streamId); // a state of another model: the stream starts afresh (its clock still continues)
+    }
+    st.lastT.set(item.streamId, item.resume.stateT);
+  }
+  st.subscriber.next(item);
+}
+
+/**
+ * Splits a turn into rounds of windows (round r holds each stream's r-th window) and the other events; `started`
+ * events are handled and emitted at once, since a stream's start precedes all its windows.
+ */
+function groupTurn(st: InferState, items: readonly StreamItem[]): { rounds: PooledWindow[][]; others: Exclude<StreamItem, PooledWindow>[] } {
+  const rounds: PooledWindow[][] = [];
+  const roundOf = new Map<string, number>();
+  const others: Exclude<StreamItem, PooledWindow>[] = [];
+  for (const item of items) {
+    if (item.type === 'stream' && item.state === 'started') {
+      startStream(st, item);
+      continue;
+    }
+    if (item.type !== 'window') {
+      others.push(item);
+      continue;
+    }
+    const r = roundOf.get(item.streamId) ?? 0;
+    roundOf.set(item.streamId, r + 1);
+    (rounds[r] ??= []).push(item);
+  }
+  return { rounds, others };
+}
+
+/** Emits one result per window of a round (predictions in the same order), updating the pending counts. */
+function emitResults(st: InferState, round: readonly PooledWindow[], predictions: readonly StreamPrediction[]): void {
+  const { pending, lagging } = st;
+  for (let k = 0; k < round.length; k++) {
+    const w = round[k];
+    const left = (pending.get(w.streamId) ?? 1) - 1;
+    pending.set(w.streamId, left);
+    if (left <= st.maxPendingWindows / 2) lagging.delete(w.streamId);
+    const result: AvResult = {
+      type: 'av', streamId: w.streamId, t: w.endTimeS,
+      arousal: predictions[k].arousal, valence: predictions[k].valence, model: st.label, completedAtMs: w.completedAtMs,
+      ...resultDetails(w, predictions[k]),
+    };
+    st.lastT.set(w.streamId, w.endTimeS);
+    st.subscriber.next(result);
+  }
+}
+
+/** Emits the turn's other events after its results; `ended`/`error` drop the stream (a detached end gets its state). */
+function emitOthers(st: InferState, others: readonly Exclude<StreamItem, PooledWindow>[]): void {
+  const { model } = st;
+  for (let event of others) {
+    if (st.closed) return;
+    if (event.type === 'error' || (event.type === 'stream' && event.state === 'ended')) {
+      if (event.type === 'stream' && event.detached) {
+        event = { ...event, finalState: model.snapshot(event.streamId), lastT: st.lastT.get(event.streamId) ?? 0 };
+      }
+      model.drop(event.streamId);
+      st.pending.delete(event.streamId);
+      st.lagging.delete(event.streamId);
+      st.lastT.delete(event.streamId);
+    }
+    st.subscriber.next(event);
+  }
+}
+
+/** Runs one turn: one batched `model.step` per round, then the other events. */
+async function runTurn(st: InferState, items: readonly StreamItem[]): Promise<void> {
+  const { rounds, others } = groupTurn(st, items);
+  for (const round of rounds) {
+    const batch: StreamFeatures[] = round.map((w) => ({ streamId: w.streamId, features: w.features }));
+    const predictions = await st.model.step(batch);
+    if (st.closed) return;
+    emitResults(st, round, predictions);
+  }
+  emitOthers(st, others);
+}
+
+/** Ends the current turn: chains it behind the turns in flight (a failed step errors the pipeline). */
+function flushTurn(st: InferState): void {
+  st.immediate = undefined;
+  const items = st.turn;
+  st.turn = [];
+  st.chain = st.chain.then(() => (st.closed ? undefined : runTurn(st, items))).catch((err: unknown) => {
+    if (!st.closed) {
+      st.closed = true;
+      st.subscriber.error(err);
+    }
+  });
+}
+
+/** An item from the source: joins the current turn; a window may raise the stream's `lag` event. */
+function acceptItem(st: InferState, item: StreamItem): void {
+  if (st.closed) return;
+  st.turn.push(item);
+  if (item.type === 'window') {
+    const count = (st.pending.get(item.streamId) ?? 0) + 1;
+    st.pending.set(item.streamId, count);
+    if (count > st.maxPendingWindows && !st.lagging.has(item.streamId)) {
+      st.lagging.add(item.streamId);
+      const lag: LagEvent = { type: 'lag', streamId: item.streamId, pendingWindows: count };
+      st.subscriber.next(lag);
+    }
+  }
+  st.immediate ??= setImmediate(() => flushTurn(st));
+}
+
 /** Operator running the model on windows of all streams, batched per event-loop turn. */
 export function inferBatched(model: EmotionModel, options: InferOptions = {}): Operator<StreamItem, PipelineEvent> {
   const { maxPendingWindows } = { ...DEFAULT_INFER_OPTIONS, ...options };
   const label = modelLabel(model);
   return (source) => new Observable<PipelineEvent>((subscriber) => {
-    let turn: StreamItem[] = [];
-    let immediate: NodeJS.Immediate | undefined;
-    let chain: Promise<void> = Promise.resolve();
-    let closed = false;
-    const pending = new Map<string, number>(); // windows queued per stream
-    const lagging = new Set<string>();
-    const lastT = new Map<string, number>(); // t of each stream's last result (or of its resumed state)
-
-    const runTurn = async (items: readonly StreamItem[]): Promise<void> => {
-      const rounds: PooledWindow[][] = [];
-      const roundOf = new Map<string, number>();
-      const others: Exclude<StreamItem, PooledWindow>[] = [];
-      for (const item of items) {
-        if (item.type === 'stream' && item.state === 'started') {
-          // A stream's start precedes all its windows, so it is emitted before this turn's results.
-          model.reset(item.streamId);
-          if (item.resume) {
-            try {
-              if (item.resume.state) model.restore(item.streamId, item.resume.state);
-            } catch {
-              model.reset(item.streamId); // a state of another model: the stream starts afresh (its clock still continues)
-            }
-            lastT.set(item.streamId, item.resume.stateT);
-          }
-          subscriber.next(item);
-          continue;
-        }
-        if (item.type !== 'window') {
-          others.push(item);
-          continue;
-        }
-        const r = roundOf.get(item.streamId) ?? 0;
-        roundOf.set(item.streamId, r + 1);
-        (rounds[r] ??= []).push(item);
-      }
-      for (const round of rounds) {
-        const batch: StreamFeatures[] = round.map((w) => ({ streamId: w.streamId, features: w.features }));
-        const predictions = await model.step(batch);
-        if (closed) return;
-        for (let k = 0; k < round.length; k++) {
-          const w = round[k];
-          const left = (pending.get(w.streamId) ?? 1) - 1;
-          pending.set(w.streamId, left);
-          if (left <= maxPendingWindows / 2) lagging.delete(w.streamId);
-          const result: AvResult = {
-            type: 'av', streamId: w.streamId, t: w.endTimeS,
-            arousal: predictions[k].arousal, valence: predictions[k].valence, model: label, completedAtMs: w.completedAtMs,
-            ...resultDetails(w, predictions[k]),
-          };
-          lastT.set(w.streamId, w.endTimeS);
-          subscriber.next(result);
-        }
-      }
-      for (let event of others) {
-        if (closed) return;
-        if (event.type === 'error' || (event.type === 'stream' && event.state === 'ended')) {
-          if (event.type === 'stream' && event.detached) {
-            event = { ...event, finalState: model.snapshot(event.streamId), lastT: lastT.get(event.streamId) ?? 0 };
-          }
-          model.drop(event.streamId);
-          pending.delete(event.streamId);
-          lagging.delete(event.streamId);
-          lastT.delete(event.streamId);
-        }
-        subscriber.next(event);
-      }
+    const st: InferState = {
+      model, label, maxPendingWindows, subscriber,
+      turn: [], immediate: undefined, chain: Promise.resolve(), closed: false,
+      pending: new Map(), lagging: new Set(), lastT: new Map(),
     };
-
-    const flush = (): void => {
-      immediate = undefined;
-      const items = turn;
-      turn = [];
-      chain = chain.then(() => (closed ? undefined : runTurn(items))).catch((err: unknown) => {
-        if (!closed) {
-          closed = true;
-          subscriber.error(err);
-        }
-      });
-    };
-
     const subscription = source.subscribe({
-      next(item) {
-        if (closed) return;
-        turn.push(item);
-        if (item.type === 'window') {
-          const count = (pending.get(item.streamId) ?? 0) + 1;
-          pending.set(item.streamId, count);
-          if (count > maxPendingWindows && !lagging.has(item.streamId)) {
-            lagging.add(item.streamId);
-            const lag: LagEvent = { type: 'lag', streamId: item.streamId, pendingWindows: count };
-            subscriber.next(lag);
-          }
-        }
-        immediate ??= setImmediate(flush);
-      },
+      next: (item) => acceptItem(st, item),
       error(err) {
-        if (closed) return;
-        closed = true;
+        if (st.closed) return;
+        st.closed = true;
         subscriber.error(err);
       },
       complete() {
-        if (immediate) {
-          clearImmediate(immediate);
-          flush();
+        if (st.immediate) {
+          clearImmediate(st.immediate);
+          flushTurn(st);
         }
-        chain.then(() => {
-          if (!closed) {
-            closed = true;
+        st.chain.then(() => {
+          if (!st.closed) {
+            st.closed = true;
             subscriber.complete();
           }
         });
       },
     });
     return () => {
-      closed = true;
-      if (immediate) clearImmediate(immediate);
+      st.closed = true;
+      if (st.immediate) clearImmediate(st.immediate);
       subscription.unsubscribe();
     };
   });
