@@ -11,7 +11,7 @@
  * More than `maxBacklog` values while the state is created fail the stream with EMO_ERR_INTERNAL and protocol code
  * `server_full` (the stage cannot start fast enough for its input).
  */
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { EmostreamError } from '../errors.ts';
 import type { Operator } from './types.ts';
 
@@ -31,105 +31,140 @@ function isPromiseLike<T>(value: Promise<T> | T): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** One subscription of a stateful stage. */
+interface StageRun<In, Out, State> {
+  readonly name: string;
+  readonly hooks: StageHooks<In, Out, State>;
+  readonly maxBacklog: number;
+  readonly subscriber: Subscriber<Out>;
+  /** `subscriber.next`, bound once (handed to every hook call). */
+  readonly emit: (out: Out) => void;
+  state: State | undefined;
+  /** Defined while init runs. */
+  backlog: In[] | undefined;
+  sourceDone: boolean;
+  closed: boolean;
+}
+
+/** Releases the state, if any, exactly once. */
+function releaseState<In, Out, State>(run: StageRun<In, Out, State>): void {
+  if (run.state !== undefined) {
+    const s = run.state;
+    run.state = undefined;
+    run.hooks.release(s);
+  }
+}
+
+/** Errors the stream (once) and releases the state. */
+function failStage<In, Out, State>(run: StageRun<In, Out, State>, err: unknown): void {
+  if (run.closed) return;
+  run.closed = true;
+  releaseState(run);
+  run.subscriber.error(err);
+}
+
+/** Lets the stage flush, then releases the state and completes (a throwing flush errors the stream instead). */
+function finishStage<In, Out, State>(run: StageRun<In, Out, State>): void {
+  if (run.closed || run.state === undefined) return;
+  try {
+    run.hooks.complete(run.state, run.emit);
+  } catch (err) {
+    failStage(run, err);
+    return;
+  }
+  run.closed = true;
+  releaseState(run);
+  run.subscriber.complete();
+}
+
+/** Handles one value with the state; a throwing hook errors the stream. */
+function handleValue<In, Out, State>(run: StageRun<In, Out, State>, value: In): void {
+  try {
+    run.hooks.next(run.state as State, value, run.emit);
+  } catch (err) {
+    failStage(run, err);
+  }
+}
+
+/** Takes the created state: handles the backlog in order, then finishes if the source already completed. */
+function adoptState<In, Out, State>(run: StageRun<In, Out, State>, created: State): void {
+  if (run.closed) {
+    run.hooks.release(created);
+    return;
+  }
+  run.state = created;
+  const waiting = run.backlog ?? [];
+  run.backlog = undefined;
+  for (const v of waiting) {
+    if (run.closed) return;
+    handleValue(run, v);
+  }
+  if (run.sourceDone) finishStage(run);
+}
+
+/** The first value: starts creating the state (adopted at once when the factory returns it synchronously). */
+function startState<In, Out, State>(run: StageRun<In, Out, State>, first: In): void {
+  run.backlog = [first];
+  let created: Promise<State> | State;
+  try {
+    created = run.hooks.init(first);
+  } catch (err) {
+    failStage(run, err);
+    return;
+  }
+  if (isPromiseLike(created)) created.then((c) => adoptState(run, c), (err: unknown) => failStage(run, err));
+  else adoptState(run, created);
+}
+
+/** A value from the source: handled, held in the bounded backlog while the state is created, or starts it. */
+function acceptValue<In, Out, State>(run: StageRun<In, Out, State>, value: In): void {
+  if (run.closed) return;
+  if (run.state !== undefined) {
+    handleValue(run, value);
+    return;
+  }
+  const { backlog, maxBacklog } = run;
+  if (backlog) {
+    if (backlog.length >= maxBacklog) {
+      const message = `${run.name}: more than ${maxBacklog} chunks arrived while the stage was starting`;
+      failStage(run, Object.assign(new EmostreamError('EMO_ERR_OVERLOAD', message), { protocolCode: 'server_full' }));
+      return;
+    }
+    backlog.push(value);
+    return;
+  }
+  startState(run, value);
+}
+
+/** The source completed: finish now, later (once the state exists) or at once when no value ever arrived. */
+function completeSource<In, Out, State>(run: StageRun<In, Out, State>): void {
+  run.sourceDone = true;
+  if (run.closed) return;
+  if (run.state !== undefined) {
+    finishStage(run);
+  } else if (!run.backlog) {
+    run.closed = true; // no value ever arrived: nothing to flush
+    run.subscriber.complete();
+  }
+}
+
 /** Turns stage hooks into an operator; `maxBacklog` bounds the values held while the state is created. */
 export function statefulStage<In, Out, State>(name: string, hooks: StageHooks<In, Out, State>, maxBacklog: number): Operator<In, Out> {
   return (source) => new Observable<Out>((subscriber) => {
-    let state: State | undefined;
-    let backlog: In[] | undefined; // defined while init runs
-    let sourceDone = false;
-    let closed = false;
-    const emit = (out: Out): void => subscriber.next(out);
-
-    const release = (): void => {
-      if (state !== undefined) {
-        const s = state;
-        state = undefined;
-        hooks.release(s);
-      }
+    const run: StageRun<In, Out, State> = {
+      name, hooks, maxBacklog, subscriber,
+      emit: (out) => subscriber.next(out),
+      state: undefined, backlog: undefined, sourceDone: false, closed: false,
     };
-    const fail = (err: unknown): void => {
-      if (closed) return;
-      closed = true;
-      release();
-      subscriber.error(err);
-    };
-    const finish = (): void => {
-      if (closed || state === undefined) return;
-      try {
-        hooks.complete(state, emit);
-      } catch (err) {
-        fail(err);
-        return;
-      }
-      closed = true;
-      release();
-      subscriber.complete();
-    };
-    const adopt = (created: State): void => {
-      if (closed) {
-        hooks.release(created);
-        return;
-      }
-      state = created;
-      const waiting = backlog ?? [];
-      backlog = undefined;
-      for (const v of waiting) {
-        if (closed) return;
-        handle(v);
-      }
-      if (sourceDone) finish();
-    };
-    const handle = (value: In): void => {
-      try {
-        hooks.next(state as State, value, emit);
-      } catch (err) {
-        fail(err);
-      }
-    };
-
     const subscription = source.subscribe({
-      next(value) {
-        if (closed) return;
-        if (state !== undefined) {
-          handle(value);
-          return;
-        }
-        if (backlog) {
-          if (backlog.length >= maxBacklog) {
-            const message = `${name}: more than ${maxBacklog} chunks arrived while the stage was starting`;
-            fail(Object.assign(new EmostreamError('EMO_ERR_OVERLOAD', message), { protocolCode: 'server_full' }));
-            return;
-          }
-          backlog.push(value);
-          return;
-        }
-        backlog = [value];
-        let created: Promise<State> | State;
-        try {
-          created = hooks.init(value);
-        } catch (err) {
-          fail(err);
-          return;
-        }
-        if (isPromiseLike(created)) created.then(adopt, fail);
-        else adopt(created);
-      },
-      error: fail,
-      complete() {
-        sourceDone = true;
-        if (closed) return;
-        if (state !== undefined) {
-          finish();
-        } else if (!backlog) {
-          closed = true; // no value ever arrived: nothing to flush
-          subscriber.complete();
-        }
-      },
+      next: (value) => acceptValue(run, value),
+      error: (err: unknown) => failStage(run, err),
+      complete: () => completeSource(run),
     });
     return () => {
-      closed = true;
+      run.closed = true;
       subscription.unsubscribe();
-      release();
+      releaseState(run);
     };
   });
 }
