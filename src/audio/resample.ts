@@ -88,6 +88,135 @@ function createPassThrough(rateHz: number): StreamingResampler {
   };
 }
 
+/** One open Speex resampler: its WASM state and buffers, the filter latency and the sample counts so far. */
+interface SpeexRun {
+  readonly m: SpeexModule;
+  readonly fromHz: number;
+  readonly toHz: number;
+  /** The speex state pointer. */
+  readonly state: number;
+  readonly handles: SpeexHandles;
+  /** Finalization token of `handles`. */
+  readonly token: object;
+  readonly inputLatency: number;
+  /** Input samples per process call, and the output capacity of one call. */
+  readonly inBlock: number;
+  readonly outCap: number;
+  readonly inPtr: number;
+  readonly outPtr: number;
+  /** [inLen, outLen] as uint32. */
+  readonly lenPtr: number;
+  open: boolean;
+  totalIn: number;
+  totalOut: number;
+}
+
+/** A speex state for the rates and quality, with the filter delay skipped at the start. */
+function initSpeexState(m: SpeexModule, fromHz: number, toHz: number, quality: number): number {
+  const errPtr = m._malloc(4);
+  const state = m._speex_resampler_init(1, fromHz, toHz, quality, errPtr);
+  const initErr = m.HEAP32[errPtr >> 2]!;
+  m._free(errPtr);
+  if (state === 0 || initErr !== 0) throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_init failed (error ${initErr})`);
+  m._speex_resampler_skip_zeros(state);
+  return state;
+}
+
+/** Opens a resampler run: state, WASM buffers and their leak guard. */
+function openSpeexRun(m: SpeexModule, fromHz: number, toHz: number, quality: number): SpeexRun {
+  const state = initSpeexState(m, fromHz, toHz, quality);
+  const inputLatency = m._speex_resampler_get_input_latency(state);
+  const inBlock = Math.max(1, Math.min(MAX_INPUT_BLOCK, Math.floor((MAX_OUTPUT_BLOCK * fromHz) / toHz)));
+  const outCap = Math.ceil((inBlock * toHz) / fromHz) + 8;
+  const inPtr = m._malloc(inBlock * 4);
+  const outPtr = m._malloc(outCap * 4);
+  const lenPtr = m._malloc(8);
+  const handles: SpeexHandles = { module: m, state, buffers: [inPtr, outPtr, lenPtr] };
+  const token = {};
+  leakGuard.register(token, handles, token);
+  return { m, fromHz, toHz, state, handles, token, inputLatency, inBlock, outCap, inPtr, outPtr, lenPtr, open: true, totalIn: 0, totalOut: 0 };
+}
+
+/** Output samples owed for all input so far. */
+function expectedTotal(r: SpeexRun): number {
+  return Math.ceil((r.totalIn * r.toHz) / r.fromHz);
+}
+
+/** Runs `input` through speex, appending to a buffer sized for the output still owed. */
+function runSpeex(r: SpeexRun, input: Float32Array, expectedMore: number): Float32Array {
+  const { m, state, inBlock, outCap, inPtr, outPtr, lenPtr } = r;
+  let out = new Float32Array(Math.max(0, expectedMore) + 8);
+  let n = 0;
+  for (let pos = 0; pos < input.length; pos += inBlock) {
+    const len = Math.min(inBlock, input.length - pos);
+    m.HEAPF32.set(input.subarray(pos, pos + len), inPtr >> 2);
+    let off = 0;
+    while (off < len) {
+      m.HEAPU32[lenPtr >> 2] = len - off;
+      m.HEAPU32[(lenPtr >> 2) + 1] = outCap;
+      const err = m._speex_resampler_process_float(state, 0, inPtr + off * 4, lenPtr, outPtr, lenPtr + 4);
+      const consumed = m.HEAPU32[lenPtr >> 2]!;
+      const produced = m.HEAPU32[(lenPtr >> 2) + 1]!;
+      if (err !== 0 || (consumed === 0 && produced === 0)) {
+        throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_process_float failed (error ${err})`);
+      }
+      if (n + produced > out.length) {
+        const grown = new Float32Array(Math.max(out.length * 2, n + produced));
+        grown.set(out.subarray(0, n));
+        out = grown;
+      }
+      out.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + produced), n);
+      n += produced;
+      off += consumed;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** Frees the WASM state and buffers (idempotent). */
+function releaseSpeexRun(r: SpeexRun): void {
+  if (!r.open) return;
+  r.open = false;
+  leakGuard.unregister(r.token);
+  freeHandles(r.handles);
+}
+
+/** `StreamingResampler.push`. */
+function pushSpeex(r: SpeexRun, chunk: Float32Array): Float32Array {
+  if (!r.open) usedAfterRelease();
+  if (chunk.length === 0) return EMPTY;
+  r.totalIn += chunk.length;
+  const out = runSpeex(r, chunk, expectedTotal(r) - r.totalOut);
+  r.totalOut += out.length;
+  return out;
+}
+
+/** `StreamingResampler.flush`: exactly the output still owed, then the run is released. */
+function flushSpeex(r: SpeexRun): Float32Array {
+  if (!r.open) usedAfterRelease();
+  const owed = expectedTotal(r) - r.totalOut;
+  const parts: Float32Array[] = [];
+  let got = 0;
+  // The filter lags by inputLatency input samples: feeding that many zeros (plus one output
+  // period) releases every output whose time lies inside the real input.
+  const tail = new Float32Array(r.inputLatency + Math.ceil(r.fromHz / r.toHz) + 1);
+  for (let round = 0; round < 4 && got < owed; round++) {
+    const part = runSpeex(r, tail, owed - got + tail.length);
+    parts.push(part);
+    got += part.length;
+  }
+  releaseSpeexRun(r);
+  const out = new Float32Array(Math.max(0, owed));
+  let at = 0;
+  for (const p of parts) {
+    const take = Math.min(p.length, out.length - at);
+    out.set(p.subarray(0, take), at);
+    at += take;
+  }
+  r.totalOut += out.length;
+  return out;
+}
+
 /** Creates a streaming Speex resampler from `fromHz` to `toHz` (identity copy when equal). */
 export async function createStreamingResampler(
   fromHz: number,
@@ -99,103 +228,13 @@ export async function createStreamingResampler(
   validateResampleOptions(options);
   const quality = options.quality ?? DEFAULT_RESAMPLE_OPTIONS.quality;
   if (fromHz === toHz) return createPassThrough(fromHz);
-
-  const m = await loadSpeex();
-  const errPtr = m._malloc(4);
-  const state = m._speex_resampler_init(1, fromHz, toHz, quality, errPtr);
-  const initErr = m.HEAP32[errPtr >> 2]!;
-  m._free(errPtr);
-  if (state === 0 || initErr !== 0) throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_init failed (error ${initErr})`);
-  m._speex_resampler_skip_zeros(state);
-  const inputLatency = m._speex_resampler_get_input_latency(state);
-
-  const inBlock = Math.max(1, Math.min(MAX_INPUT_BLOCK, Math.floor((MAX_OUTPUT_BLOCK * fromHz) / toHz)));
-  const outCap = Math.ceil((inBlock * toHz) / fromHz) + 8;
-  const inPtr = m._malloc(inBlock * 4);
-  const outPtr = m._malloc(outCap * 4);
-  const lenPtr = m._malloc(8); // [inLen, outLen] as uint32
-  const handles: SpeexHandles = { module: m, state, buffers: [inPtr, outPtr, lenPtr] };
-  const token = {};
-  leakGuard.register(token, handles, token);
-
-  let open = true;
-  let totalIn = 0;
-  let totalOut = 0;
-  const expectedTotal = (): number => Math.ceil((totalIn * toHz) / fromHz);
-
-  /** Runs `input` through speex, appending to a buffer sized for the output still owed. */
-  function run(input: Float32Array, expectedMore: number): Float32Array {
-    let out = new Float32Array(Math.max(0, expectedMore) + 8);
-    let n = 0;
-    for (let pos = 0; pos < input.length; pos += inBlock) {
-      const len = Math.min(inBlock, input.length - pos);
-      m.HEAPF32.set(input.subarray(pos, pos + len), inPtr >> 2);
-      let off = 0;
-      while (off < len) {
-        m.HEAPU32[lenPtr >> 2] = len - off;
-        m.HEAPU32[(lenPtr >> 2) + 1] = outCap;
-        const err = m._speex_resampler_process_float(state, 0, inPtr + off * 4, lenPtr, outPtr, lenPtr + 4);
-        const consumed = m.HEAPU32[lenPtr >> 2]!;
-        const produced = m.HEAPU32[(lenPtr >> 2) + 1]!;
-        if (err !== 0 || (consumed === 0 && produced === 0)) {
-          throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_process_float failed (error ${err})`);
-        }
-        if (n + produced > out.length) {
-          const grown = new Float32Array(Math.max(out.length * 2, n + produced));
-          grown.set(out.subarray(0, n));
-          out = grown;
-        }
-        out.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + produced), n);
-        n += produced;
-        off += consumed;
-      }
-    }
-    return out.subarray(0, n);
-  }
-
-  function release(): void {
-    if (!open) return;
-    open = false;
-    leakGuard.unregister(token);
-    freeHandles(handles);
-  }
-
+  const r = openSpeexRun(await loadSpeex(), fromHz, toHz, quality);
   return {
     fromHz,
     toHz,
-    push(chunk: Float32Array): Float32Array {
-      if (!open) usedAfterRelease();
-      if (chunk.length === 0) return EMPTY;
-      totalIn += chunk.length;
-      const out = run(chunk, expectedTotal() - totalOut);
-      totalOut += out.length;
-      return out;
-    },
-    flush(): Float32Array {
-      if (!open) usedAfterRelease();
-      const owed = expectedTotal() - totalOut;
-      const parts: Float32Array[] = [];
-      let got = 0;
-      // The filter lags by inputLatency input samples: feeding that many zeros (plus one output
-      // period) releases every output whose time lies inside the real input.
-      const tail = new Float32Array(inputLatency + Math.ceil(fromHz / toHz) + 1);
-      for (let round = 0; round < 4 && got < owed; round++) {
-        const part = run(tail, owed - got + tail.length);
-        parts.push(part);
-        got += part.length;
-      }
-      release();
-      const out = new Float32Array(Math.max(0, owed));
-      let at = 0;
-      for (const p of parts) {
-        const take = Math.min(p.length, out.length - at);
-        out.set(p.subarray(0, take), at);
-        at += take;
-      }
-      totalOut += out.length;
-      return out;
-    },
-    release,
+    push: (chunk) => pushSpeex(r, chunk),
+    flush: () => flushSpeex(r),
+    release: () => releaseSpeexRun(r),
   };
 }
 
