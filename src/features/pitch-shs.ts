@@ -72,6 +72,102 @@ export interface PitchShs {
   readonly factors: Float64Array;
 }
 
+/** The finder's tables and scratch (sized in `createPitchShs`). */
+interface ShsState {
+  readonly grid: OctaveGrid;
+  readonly o: PitchShsOptions;
+  /** Grid points n, harmonics H, candidates K. */
+  readonly n: number;
+  readonly H: number;
+  readonly K: number;
+  readonly offsets: Int32Array;
+  readonly factors: Float64Array;
+  /** SS of the last `analyse`. */
+  readonly ss: Float64Array;
+  readonly topIndex: Int32Array;
+  readonly topValue: Float64Array;
+}
+
+/** SS of the octave-scale spectrum into `st.ss` (module header); returns its mean. */
+function subharmonicSum(st: ShsState, scaled: ArrayLike<number>): number {
+  const { n, H, offsets, factors, ss } = st;
+  for (let j = 0; j < n; j++) ss[j] = scaled[j];
+  for (let h = 1; h < H; h++) {
+    const off = offsets[h];
+    const f = factors[h];
+    for (let j = 0; j + off < n; j++) ss[j] += f * scaled[j + off];
+  }
+  let mean = 0;
+  for (let j = 0; j < n; j++) {
+    const v = ss[j] / H;
+    ss[j] = v > 0 ? v : 0;
+    mean += ss[j];
+  }
+  return mean / n;
+}
+
+/** The K largest strict local maxima of `st.ss` into `st.topIndex`/`topValue`, descending (equal values: ascending index); returns how many. */
+function largestPeaks(st: ShsState): number {
+  const { n, K, ss, topIndex, topValue } = st;
+  let count = 0;
+  for (let j = 1; j < n - 1; j++) {
+    const v = ss[j];
+    if (!(v > ss[j - 1] && v > ss[j + 1])) continue;
+    if (count === K && !(v > topValue[K - 1])) continue;
+    let pos = count < K ? count++ : K - 1;
+    while (pos > 0 && topValue[pos - 1] < v) {
+      topValue[pos] = topValue[pos - 1];
+      topIndex[pos] = topIndex[pos - 1];
+      pos--;
+    }
+    topValue[pos] = v;
+    topIndex[pos] = j;
+  }
+  return count;
+}
+
+/** `PitchShs.candidatesFromPeaks`: parabolic refinement, range filter, best score first (see the interface). */
+function candidatesFromPeaks(st: ShsState, ss: Float64Array, mean: number, topIndex: Int32Array, count: number, out: PitchCandidateArrays): number {
+  const { grid, o, K } = st;
+  const { frequencies, scores, voicings } = out;
+  let kept = 0;
+  let best = 0;
+  for (let c = 0; c < count; c++) {
+    const j = topIndex[c];
+    const y0 = ss[j - 1];
+    const y1 = ss[j];
+    const y2 = ss[j + 1];
+    const den = y0 - 2 * y1 + y2;
+    const d = den !== 0 ? (0.5 * (y0 - y2)) / den : 0;
+    const score = y1 - 0.25 * (y0 - y2) * d;
+    const f = 2 ** (grid.log2MinHz + (j + d) * grid.log2Step);
+    if (f < o.minPitchHz || f > o.maxPitchHz) continue;
+    frequencies[kept] = f;
+    scores[kept] = score;
+    voicings[kept] = score > mean ? 1 - mean / score : 0;
+    if (kept > 0 && score > scores[best]) best = kept;
+    kept++;
+  }
+  for (let c = kept; c < K; c++) {
+    frequencies[c] = 0;
+    scores[c] = 0;
+    voicings[c] = 0;
+  }
+  if (best > 0) {
+    swap(frequencies, best);
+    swap(scores, best);
+    swap(voicings, best);
+  }
+  return kept;
+}
+
+/** `PitchShs.analyse`. */
+function analyseShs(st: ShsState, scaled: ArrayLike<number>, out: PitchCandidateArrays): number {
+  const mean = subharmonicSum(st, scaled);
+  const count = largestPeaks(st);
+  return candidatesFromPeaks(st, st.ss, mean, st.topIndex, count, out);
+}
+
 /** Creates a subharmonic-summation candidate finder for an octave grid (recipe 5.3.2). */
 export function createPitchShs(grid: OctaveGrid, options: Partial<PitchShsOptions> = {}): PitchShs {
   const o = { ...DEFAULT_PITCH_SHS_OPTIONS, ...options };
@@ -93,78 +189,15 @@ export function createPitchShs(grid: OctaveGrid, options: Partial<PitchShsOption
     offsets[h - 1] = Math.floor(grid.pointsPerOctave * Math.log2(h));
     factors[h - 1] = o.compression ** (h - 1);
   }
-  const ss = new Float64Array(n);
-  const topIndex = new Int32Array(K);
-  const topValue = new Float64Array(K);
-
-  function analyse(scaled: ArrayLike<number>, out: PitchCandidateArrays): number {
-    // Subharmonic sum
-    for (let j = 0; j < n; j++) ss[j] = scaled[j];
-    for (let h = 1; h < H; h++) {
-      const off = offsets[h];
-      const f = factors[h];
-      for (let j = 0; j + off < n; j++) ss[j] += f * scaled[j + off];
-    }
-    let mean = 0;
-    for (let j = 0; j < n; j++) {
-      const v = ss[j] / H;
-      ss[j] = v > 0 ? v : 0;
-      mean += ss[j];
-    }
-    mean /= n;
-    // K largest strict local maxima, descending; equal values keep ascending index order
-    let count = 0;
-    for (let j = 1; j < n - 1; j++) {
-      const v = ss[j];
-      if (!(v > ss[j - 1] && v > ss[j + 1])) continue;
-      if (count === K && !(v > topValue[K - 1])) continue;
-      let pos = count < K ? count++ : K - 1;
-      while (pos > 0 && topValue[pos - 1] < v) {
-        topValue[pos] = topValue[pos - 1];
-        topIndex[pos] = topIndex[pos - 1];
-        pos--;
-      }
-      topValue[pos] = v;
-      topIndex[pos] = j;
-    }
-    return candidatesFromPeaks(ss, mean, topIndex, count, out);
-  }
-
-  function candidatesFromPeaks(ss: Float64Array, mean: number, topIndex: Int32Array, count: number, out: PitchCandidateArrays): number {
-    // Parabolic refinement, range filter, best score first
-    const { frequencies, scores, voicings } = out;
-    let kept = 0;
-    let best = 0;
-    for (let c = 0; c < count; c++) {
-      const j = topIndex[c];
-      const y0 = ss[j - 1];
-      const y1 = ss[j];
-      const y2 = ss[j + 1];
-      const den = y0 - 2 * y1 + y2;
-      const d = den !== 0 ? (0.5 * (y0 - y2)) / den : 0;
-      const score = y1 - 0.25 * (y0 - y2) * d;
-      const f = 2 ** (grid.log2MinHz + (j + d) * grid.log2Step);
-      if (f < o.minPitchHz || f > o.maxPitchHz) continue;
-      frequencies[kept] = f;
-      scores[kept] = score;
-      voicings[kept] = score > mean ? 1 - mean / score : 0;
-      if (kept > 0 && score > scores[best]) best = kept;
-      kept++;
-    }
-    for (let c = kept; c < K; c++) {
-      frequencies[c] = 0;
-      scores[c] = 0;
-      voicings[c] = 0;
-    }
-    if (best > 0) {
-      swap(frequencies, best);
-      swap(scores, best);
-      swap(voicings, best);
-    }
-    return kept;
-  }
-
-  return { candidates: K, analyse, candidatesFromPeaks, harmonics: H, offsets, factors };
+  const st: ShsState = { grid, o, n, H, K, offsets, factors, ss: new Float64Array(n), topIndex: new Int32Array(K), topValue: new Float64Array(K) };
+  return {
+    candidates: K,
+    analyse: (scaled, out) => analyseShs(st, scaled, out),
+    candidatesFromPeaks: (sum, mean, peaks, peakCount, out) => candidatesFromPeaks(st, sum, mean, peaks, peakCount, out),
+    harmonics: H,
+    offsets,
+    factors,
+  };
 }
 
 /** Swaps element `i` with element 0. */
