@@ -89,6 +89,71 @@ export interface PitchSpectrumKernel {
   peaksOnly(): number;
 }
 
+/** Byte offsets of the kernel's buffers in its WebAssembly memory (16-byte aligned), and its placed FFT. */
+interface KernelLayout {
+  readonly framePtr: number;
+  readonly windowPtr: number;
+  readonly fftInputPtr: number;
+  readonly fft: ReturnType<typeof placeRealFft>;
+  readonly spectrumPtr: number;
+  readonly magnitudePtr: number;
+  readonly tablesPtr: number;
+  readonly uPtr: number;
+  readonly y2Ptr: number;
+  readonly scaledPtr: number;
+  readonly sumPtr: number;
+  readonly offsetsPtr: number;
+  readonly factorsPtr: number;
+  readonly flagsPtr: number;
+  readonly maximaPtr: number;
+  readonly peaksPtr: number;
+  readonly peakValuesPtr: number;
+}
+
+/** Places every buffer above the heap base and grows the memory to hold them (n scale points, H harmonics, K candidates). */
+function layOutKernelMemory(ex: FeatureKernelExports, frame: PitchFrameLayout, n: number, H: number, K: number): KernelLayout {
+  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
+  const take = (bytes: number): number => {
+    const at = top;
+    top = Math.ceil((top + bytes) / 16) * 16;
+    return at;
+  };
+  const layout: KernelLayout = {
+    framePtr: take(4 * frame.length),
+    windowPtr: take(4 * frame.length),
+    fftInputPtr: take(4 * frame.fftSize),
+    fft: placeRealFft(createRealFftPlan(frame.fftSize), take, ex.real_fft),
+    spectrumPtr: take(4 * 2 * n),
+    magnitudePtr: take(8 * n),
+    tablesPtr: take(8 * n * TABLE_ORDER.length + 4 * n),
+    uPtr: take(8 * n),
+    y2Ptr: take(8 * n),
+    scaledPtr: take(8 * n),
+    sumPtr: take(8 * n),
+    offsetsPtr: take(4 * H),
+    factorsPtr: take(8 * H),
+    flagsPtr: take(8 * (n + 4)),
+    maximaPtr: take(4 * n),
+    peaksPtr: take(4 * K),
+    peakValuesPtr: take(8 * K),
+  };
+  const missing = top - ex.memory.buffer.byteLength;
+  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
+  return layout;
+}
+
+/** Writes the FFT plan, the window, the scale's tables and the harmonic tables into the kernel's memory. */
+function writeKernelTables(buffer: ArrayBuffer, at: KernelLayout, frame: PitchFrameLayout, scale: SpectralScaleTables, shs: SubharmonicSumTables): void {
+  const n = scale.pointCount;
+  const H = shs.harmonics;
+  at.fft.write(buffer);
+  new Float32Array(buffer, at.windowPtr, frame.length).set(frame.window);
+  TABLE_ORDER.forEach((name, t) => new Float64Array(buffer, at.tablesPtr + 8 * n * t, n).set(scale[name]));
+  new Int32Array(buffer, at.tablesPtr + 8 * n * TABLE_ORDER.length, n).set(scale.lo);
+  new Int32Array(buffer, at.offsetsPtr, H).set(shs.offsets);
+  new Float64Array(buffer, at.factorsPtr, H).set(shs.factors);
+}
+
 /** Creates the WebAssembly spectrum kernel of one pitch branch for its frame, a scale's tables and an SHS's harmonics. */
 export function createPitchSpectrumKernel(frame: PitchFrameLayout, scale: SpectralScaleTables, shs: SubharmonicSumTables): PitchSpectrumKernel {
   const n = scale.pointCount;
@@ -100,40 +165,14 @@ export function createPitchSpectrumKernel(frame: PitchFrameLayout, scale: Spectr
     throw new EmostreamError('EMO_ERR_INTERNAL', 'pitch spectrum kernel: inconsistent scale or harmonic tables');
   }
   const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/features/build.sh'), {}).exports as unknown as FeatureKernelExports;
-  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / 16) * 16;
-    return at;
-  };
-  const framePtr = take(4 * frame.length);
-  const windowPtr = take(4 * frame.length);
-  const fftInputPtr = take(4 * frame.fftSize);
-  const fft = placeRealFft(createRealFftPlan(frame.fftSize), take, ex.real_fft);
-  const spectrumPtr = take(4 * 2 * n);
-  const magnitudePtr = take(8 * n);
-  const tablesPtr = take(8 * n * TABLE_ORDER.length + 4 * n);
-  const uPtr = take(8 * n);
-  const y2Ptr = take(8 * n);
-  const scaledPtr = take(8 * n);
-  const sumPtr = take(8 * n);
-  const offsetsPtr = take(4 * H);
-  const factorsPtr = take(8 * H);
-  const flagsPtr = take(8 * (n + 4));
-  const maximaPtr = take(4 * n);
   const K = shs.candidates;
-  const peaksPtr = take(4 * K);
-  const peakValuesPtr = take(8 * K);
-  const missing = top - ex.memory.buffer.byteLength;
-  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
+  const layout = layOutKernelMemory(ex, frame, n, H, K);
   const buffer = ex.memory.buffer; // final: the memory never grows after this point (fresh memory is zero: the padding)
-  fft.write(buffer);
-  new Float32Array(buffer, windowPtr, frame.length).set(frame.window);
-
-  TABLE_ORDER.forEach((name, t) => new Float64Array(buffer, tablesPtr + 8 * n * t, n).set(scale[name]));
-  new Int32Array(buffer, tablesPtr + 8 * n * TABLE_ORDER.length, n).set(scale.lo);
-  new Int32Array(buffer, offsetsPtr, H).set(shs.offsets);
-  new Float64Array(buffer, factorsPtr, H).set(shs.factors);
+  writeKernelTables(buffer, layout, frame, scale, shs);
+  const {
+    framePtr, windowPtr, fftInputPtr, fft, spectrumPtr, magnitudePtr, tablesPtr, uPtr, y2Ptr, scaledPtr, sumPtr,
+    offsetsPtr, factorsPtr, flagsPtr, maximaPtr, peaksPtr, peakValuesPtr,
+  } = layout;
 
   const { magnitude, octave_scale: octaveScale, shs_sum: shsSum, shs_peaks: shsPeaks, pitch_frame: pitchFrame } = ex;
   const mean = new Float64Array(2); // typed slots (mean, energy): a captured mutable double would be re-boxed on every write
