@@ -56,6 +56,77 @@ export function isAutoModel(model: EmotionModel): model is AutoModel {
 
 const DOMAINS: readonly ModelDomain[] = ['speech', 'music'];
 
+/** The auto model's parts and per-stream routes. */
+interface AutoState {
+  readonly models: Record<ModelDomain, EmotionModel>;
+  readonly classifier: ContentClassifier;
+  readonly router: ReturnType<typeof resolveRouterOptions>;
+  readonly states: Map<string, RouterState>;
+  /** The steps in flight, one after the other. */
+  queue: Promise<unknown>;
+  released: boolean;
+}
+
+/** Routes each window by its content; a switch drops the stream from the model left and resets it in the other. */
+function routeBatch(st: AutoState, batch: readonly StreamFeatures[], contents: readonly ContentEstimate[]): ModelDomain[] {
+  const { models, router, states } = st;
+  return batch.map((item, k) => {
+    const decision = routeStep(states.get(item.streamId) ?? initialRouterState(router), contents[k]!, router);
+    states.set(item.streamId, decision.state);
+    if (decision.switched) {
+      const to = decision.state.route;
+      models[to === 'speech' ? 'music' : 'speech'].drop(item.streamId);
+      models[to].reset(item.streamId);
+    }
+    return decision.state.route;
+  });
+}
+
+/** One step: classify every window, route, then one batched step per model with streams in the batch. */
+async function runStep(st: AutoState, batch: readonly StreamFeatures[]): Promise<StreamPrediction[]> {
+  if (st.released) throw new EmostreamError('EMO_ERR_MODEL', 'auto model: step() after release()');
+  const { models } = st;
+  const contents = batch.map((item) => st.classifier.classify(item.features)); // throws before any state changes
+  const routes = routeBatch(st, batch, contents);
+  const out = new Array<StreamPrediction>(batch.length);
+  await Promise.all(DOMAINS.map(async (domain) => {
+    const index = routes.flatMap((r, k) => (r === domain ? [k] : []));
+    if (index.length === 0) return;
+    const predictions = await models[domain].step(index.map((k) => batch[k]!));
+    const label = labelOf(models[domain]);
+    index.forEach((k, j) => {
+      const routed: RoutedPrediction = { ...predictions[j]!, modelLabel: label, content: contents[k]! };
+      out[k] = routed;
+    });
+  }));
+  return out;
+}
+
+/** A stream's route state followed by its current model's snapshot (layout `auto/<route>/<inner layout>`). */
+function snapshotRoute(st: AutoState, id: string): StreamStateSnapshot | undefined {
+  const state = st.states.get(id);
+  if (!state) return undefined;
+  const inner = st.models[state.route].snapshot(id);
+  const values = new Float32Array(3 + (inner?.values.length ?? 0));
+  values.set([state.decided ? 1 : 0, state.route === 'music' ? 1 : 0, state.streak]);
+  if (inner) values.set(inner.values, 3);
+  return { layout: `auto/${state.route}/${inner?.layout ?? 'none'}`, values };
+}
+
+/** Restores a `snapshotRoute` snapshot (EMO_ERR_MODEL for any other layout). */
+function restoreRoute(st: AutoState, id: string, snapshot: StreamStateSnapshot): void {
+  const { models } = st;
+  const m = /^auto\/(speech|music)\/(.+)$/.exec(snapshot.layout);
+  if (!m || snapshot.values.length < 3 || (snapshot.values[1] === 1) !== (m[1] === 'music')) {
+    throw new EmostreamError('EMO_ERR_MODEL', `auto model: cannot restore a '${snapshot.layout}' snapshot`);
+  }
+  const route = m[1] as ModelDomain;
+  models.speech.drop(id);
+  models.music.drop(id);
+  if (m[2] !== 'none') models[route].restore(id, { layout: m[2]!, values: snapshot.values.slice(3) });
+  st.states.set(id, { decided: snapshot.values[0] === 1, route, streak: snapshot.values[2]! });
+}
+
 /** Creates the auto model (EMO_ERR_BAD_CONFIG if the models' domains or widths do not fit). */
 export function createAutoModel(options: AutoModelOptions): AutoModel {
   const { speech, music, classifier } = options;
@@ -67,37 +138,8 @@ export function createAutoModel(options: AutoModelOptions): AutoModel {
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `auto model: feature widths differ (speech ${speech.inputSize}, music ${music.inputSize}, content ${classifier.inputSize})`);
   }
   const models: Record<ModelDomain, EmotionModel> = { speech, music };
-  const states = new Map<string, RouterState>();
-  let queue: Promise<unknown> = Promise.resolve();
-  let released = false;
-
-  const runStep = async (batch: readonly StreamFeatures[]): Promise<StreamPrediction[]> => {
-    if (released) throw new EmostreamError('EMO_ERR_MODEL', 'auto model: step() after release()');
-    const contents = batch.map((item) => classifier.classify(item.features)); // throws before any state changes
-    const routes = batch.map((item, k) => {
-      const decision = routeStep(states.get(item.streamId) ?? initialRouterState(router), contents[k]!, router);
-      states.set(item.streamId, decision.state);
-      if (decision.switched) {
-        const to = decision.state.route;
-        models[to === 'speech' ? 'music' : 'speech'].drop(item.streamId);
-        models[to].reset(item.streamId);
-      }
-      return decision.state.route;
-    });
-    const out = new Array<StreamPrediction>(batch.length);
-    await Promise.all(DOMAINS.map(async (domain) => {
-      const index = routes.flatMap((r, k) => (r === domain ? [k] : []));
-      if (index.length === 0) return;
-      const predictions = await models[domain].step(index.map((k) => batch[k]!));
-      const label = labelOf(models[domain]);
-      index.forEach((k, j) => {
-        const routed: RoutedPrediction = { ...predictions[j]!, modelLabel: label, content: contents[k]! };
-        out[k] = routed;
-      });
-    }));
-    return out;
-  };
-
+  const st: AutoState = { models, classifier, router, states: new Map(), queue: Promise.resolve(), released: false };
+  const { states } = st;
   return {
     label: `auto(${labelOf(speech)},${labelOf(music)})`,
     models,
@@ -106,8 +148,8 @@ export function createAutoModel(options: AutoModelOptions): AutoModel {
     get streamCount() { return states.size; },
     routeOf: (id) => states.get(id)?.route,
     step(batch) {
-      const run = queue.then(() => runStep(batch));
-      queue = run.catch(() => undefined);
+      const run = st.queue.then(() => runStep(st, batch));
+      st.queue = run.catch(() => undefined);
       return run;
     },
     has: (id) => states.has(id),
@@ -116,34 +158,16 @@ export function createAutoModel(options: AutoModelOptions): AutoModel {
       speech.drop(id);
       music.drop(id);
     },
-    snapshot(id) {
-      const state = states.get(id);
-      if (!state) return undefined;
-      const inner = models[state.route].snapshot(id);
-      const values = new Float32Array(3 + (inner?.values.length ?? 0));
-      values.set([state.decided ? 1 : 0, state.route === 'music' ? 1 : 0, state.streak]);
-      if (inner) values.set(inner.values, 3);
-      return { layout: `auto/${state.route}/${inner?.layout ?? 'none'}`, values };
-    },
-    restore(id, snapshot: StreamStateSnapshot) {
-      const m = /^auto\/(speech|music)\/(.+)$/.exec(snapshot.layout);
-      if (!m || snapshot.values.length < 3 || (snapshot.values[1] === 1) !== (m[1] === 'music')) {
-        throw new EmostreamError('EMO_ERR_MODEL', `auto model: cannot restore a '${snapshot.layout}' snapshot`);
-      }
-      const route = m[1] as ModelDomain;
-      speech.drop(id);
-      music.drop(id);
-      if (m[2] !== 'none') models[route].restore(id, { layout: m[2]!, values: snapshot.values.slice(3) });
-      states.set(id, { decided: snapshot.values[0] === 1, route, streak: snapshot.values[2]! });
-    },
+    snapshot: (id) => snapshotRoute(st, id),
+    restore: (id, snapshot: StreamStateSnapshot) => restoreRoute(st, id, snapshot),
     drop(id) {
       states.delete(id);
       speech.drop(id);
       music.drop(id);
     },
     async release() {
-      if (released) return;
-      released = true;
+      if (st.released) return;
+      st.released = true;
       states.clear();
       await Promise.all([speech.release(), music.release()]);
     },
