@@ -85,87 +85,108 @@ export async function loadModel(source: string | Uint8Array, options: LoadModelO
   return createEmotionModel(session, metadata);
 }
 
+/** An open model: its session, state store and the steps in flight. */
+interface SessionState {
+  readonly session: ort.InferenceSession;
+  readonly metadata: ModelMetadata;
+  /** Feature width. */
+  readonly n: number;
+  readonly parts: { input: string; output: string; width: number }[];
+  readonly store: ReturnType<typeof createStateStore>;
+  readonly layout: string;
+  released: boolean;
+  /** Steps run one after another so no two runs read the same stream's state concurrently. */
+  queue: Promise<unknown>;
+}
+
+const tensor = (data: Float32Array, b: number, width: number) => new ort.Tensor('float32', data, [1, b, width]);
+
+/** Runs the session on a batch with the streams' state (tokens from `store.acquire`) and stores the new state. */
+async function runSession(st: SessionState, ids: readonly string[], features: Float32Array, tokens: readonly Float32Array[]): Promise<StreamPrediction[]> {
+  if (st.released) throw new EmostreamError('EMO_ERR_MODEL', 'model was released');
+  const { parts, store, metadata } = st;
+  const b = ids.length;
+  const state = store.gather(tokens);
+  const feeds: Record<string, ort.Tensor> = { [GRAPH_IO.features]: tensor(features, b, st.n) };
+  parts.forEach((p, k) => { feeds[p.input] = tensor(state[k], b, p.width); });
+  let out: ort.InferenceSession.OnnxValueMapType;
+  try {
+    out = await st.session.run(feeds);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new EmostreamError('EMO_ERR_MODEL', `onnxruntime failed to run the model: ${why}`, { cause: err });
+  }
+  if (!st.released) store.scatter(ids, tokens, parts.map((p) => out[p.output].data as Float32Array));
+  const av = out[GRAPH_IO.av].data as Float32Array;
+  const sd = metadata.ensembleSize > 1 ? out[GRAPH_IO.avSd].data as Float32Array : undefined;
+  return ids.map((streamId, k) => (sd
+    ? { streamId, arousal: av[2 * k], valence: av[2 * k + 1], uncertainty: { arousalSd: sd[2 * k], valenceSd: sd[2 * k + 1] } }
+    : { streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
+}
+
+/** `EmotionModel.step`: checks the batch, copies its inputs and takes the state tokens now, then queues the run. */
+function stepSession(st: SessionState, batch: readonly StreamFeatures[]): Promise<StreamPrediction[]> {
+  if (st.released) return Promise.reject(new EmostreamError('EMO_ERR_MODEL', 'model was released'));
+  try {
+    const seen = new Set<string>();
+    for (const item of batch) {
+      checkStreamFeatures(item, st.metadata);
+      if (seen.has(item.streamId)) throw new EmostreamError('EMO_ERR_BAD_FEATURES', `stream "${item.streamId}" appears twice in one batch`);
+      seen.add(item.streamId);
+    }
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (batch.length === 0) return Promise.resolve([]);
+  // Inputs are copied and state tokens taken now: callers may reuse their arrays, and a reset/drop
+  // after this call never receives this step's state.
+  const { n } = st;
+  const ids = batch.map((item) => item.streamId);
+  const features = new Float32Array(batch.length * n);
+  batch.forEach((item, k) => features.set(item.features, k * n));
+  const tokens = st.store.acquire(ids);
+  const result = st.queue.then(() => runSession(st, ids, features, tokens));
+  st.queue = result.catch(() => undefined);
+  return result;
+}
+
+/** `EmotionModel.restore`: the snapshot must have this model's layout, width and finite values. */
+function restoreStream(st: SessionState, id: string, snapshot: StreamStateSnapshot): void {
+  const { layout, store } = st;
+  if (snapshot?.layout !== layout || !(snapshot.values instanceof Float32Array) || snapshot.values.length !== store.width) {
+    throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot of layout ${snapshot?.layout} does not fit this model (${layout})`);
+  }
+  for (let k = 0; k < snapshot.values.length; k++) {
+    if (!Number.isFinite(snapshot.values[k])) throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot value ${k} is not finite`);
+  }
+  store.write(id, snapshot.values);
+}
+
 function createEmotionModel(session: ort.InferenceSession, metadata: ModelMetadata): EmotionModel {
   const n = metadata.layerSizes[0];
   const parts = stateParts(metadata);
   const store = createStateStore(parts.map((p) => p.width));
   const layout = stateLayout(metadata);
-  let released = false;
-  // Steps run one after another so no two runs read the same stream's state concurrently.
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const tensor = (data: Float32Array, b: number, width: number) => new ort.Tensor('float32', data, [1, b, width]);
-
-  async function run(ids: readonly string[], features: Float32Array, tokens: readonly Float32Array[]): Promise<StreamPrediction[]> {
-    if (released) throw new EmostreamError('EMO_ERR_MODEL', 'model was released');
-    const b = ids.length;
-    const state = store.gather(tokens);
-    const feeds: Record<string, ort.Tensor> = { [GRAPH_IO.features]: tensor(features, b, n) };
-    parts.forEach((p, k) => { feeds[p.input] = tensor(state[k], b, p.width); });
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = await session.run(feeds);
-    } catch (err) {
-      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      throw new EmostreamError('EMO_ERR_MODEL', `onnxruntime failed to run the model: ${why}`, { cause: err });
-    }
-    if (!released) store.scatter(ids, tokens, parts.map((p) => out[p.output].data as Float32Array));
-    const av = out[GRAPH_IO.av].data as Float32Array;
-    const sd = metadata.ensembleSize > 1 ? out[GRAPH_IO.avSd].data as Float32Array : undefined;
-    return ids.map((streamId, k) => (sd
-      ? { streamId, arousal: av[2 * k], valence: av[2 * k + 1], uncertainty: { arousalSd: sd[2 * k], valenceSd: sd[2 * k + 1] } }
-      : { streamId, arousal: av[2 * k], valence: av[2 * k + 1] }));
-  }
-
+  const st: SessionState = { session, metadata, n, parts, store, layout, released: false, queue: Promise.resolve() };
   return {
     metadata,
     inputSize: n,
     get streamCount() {
       return store.size;
     },
-    step(batch) {
-      if (released) return Promise.reject(new EmostreamError('EMO_ERR_MODEL', 'model was released'));
-      try {
-        const seen = new Set<string>();
-        for (const item of batch) {
-          checkStreamFeatures(item, metadata);
-          if (seen.has(item.streamId)) throw new EmostreamError('EMO_ERR_BAD_FEATURES', `stream "${item.streamId}" appears twice in one batch`);
-          seen.add(item.streamId);
-        }
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      if (batch.length === 0) return Promise.resolve([]);
-      // Inputs are copied and state tokens taken now: callers may reuse their arrays, and a reset/drop
-      // after this call never receives this step's state.
-      const ids = batch.map((item) => item.streamId);
-      const features = new Float32Array(batch.length * n);
-      batch.forEach((item, k) => features.set(item.features, k * n));
-      const tokens = store.acquire(ids);
-      const result = queue.then(() => run(ids, features, tokens));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    step: (batch) => stepSession(st, batch),
     has: (id) => store.has(id),
     reset: (id) => store.reset(id),
     snapshot(id): StreamStateSnapshot | undefined {
       const values = store.read(id);
       return values && { layout, values };
     },
-    restore(id, snapshot) {
-      if (snapshot?.layout !== layout || !(snapshot.values instanceof Float32Array) || snapshot.values.length !== store.width) {
-        throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot of layout ${snapshot?.layout} does not fit this model (${layout})`);
-      }
-      for (let k = 0; k < snapshot.values.length; k++) {
-        if (!Number.isFinite(snapshot.values[k])) throw new EmostreamError('EMO_ERR_MODEL', `stream "${id}": state snapshot value ${k} is not finite`);
-      }
-      store.write(id, snapshot.values);
-    },
+    restore: (id, snapshot) => restoreStream(st, id, snapshot),
     drop: (id) => store.drop(id),
     async release() {
-      if (released) return;
-      released = true;
-      await queue;
+      if (st.released) return;
+      st.released = true;
+      await st.queue;
       store.clear();
       await session.release();
     },
