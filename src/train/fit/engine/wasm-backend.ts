@@ -9,8 +9,9 @@
  */
 import { EmostreamError } from '../../../errors.ts';
 import { compiledWasmModule } from '../../../wasm-module.ts';
-import { createBumpRegions, HEAP_ALIGN, type Backend, type GemmForm, type PackedB } from './backend.ts';
+import { createBumpRegions, HEAP_ALIGN, type Backend, type GemmForm, type GemmStart, type PackedB } from './backend.ts';
 import { loadNativeGemm, NATIVE_MIN_MACS, type NativeGemm } from './native-gemm.ts';
+import type { Rng } from './rng.ts';
 
 const WASM_URL = new URL('../../../../wasm/train/train.wasm', import.meta.url);
 const PAGE_ELEMENTS = 65536 / 4;
@@ -47,76 +48,106 @@ export interface WasmBackendOptions {
   readonly native?: boolean;
 }
 
+/** A back end's instance, current heap view and native-kernel state. */
+interface WasmBackendState {
+  readonly ex: TrainKernels;
+  /** Replaced when memory grows. */
+  heap: Float32Array;
+  /** undefined: not loaded yet; null: off or unavailable. */
+  native: NativeGemm | null | undefined;
+  /** Descriptors whose packed copy has been written. */
+  readonly packed: WeakSet<PackedB>;
+}
+
+/** Grows the instance memory to hold `top` floats and renews the heap view (the bump regions' grow hook). */
+function growHeap(st: WasmBackendState, top: number): void {
+  if (top <= st.heap.length) return;
+  const pages = Math.ceil((top - st.heap.length) / PAGE_ELEMENTS);
+  try {
+    st.ex.memory.grow(pages);
+  } catch (cause) {
+    throw new EmostreamError('EMO_ERR_INTERNAL', `WebAssembly memory cannot grow to ${top * 4} bytes`, { cause });
+  }
+  st.heap = new Float32Array(st.ex.memory.buffer);
+}
+
+/** Byte address of a heap offset for the C kernels (a negative offset: null). */
+const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4);
+
+/** Whether the operands are dense (leading dimensions equal to their widths). */
+const dense = (form: GemmForm, m: number, n: number, k: number, lda: number, ldb: number, ldc: number): boolean =>
+  lda === (form === 'tn' ? m : k) && ldb === (form === 'nt' ? k : n) && ldc === n;
+
+/** Runs C = op(A)·op(B) (+ bias) natively if it is large, dense and the native kernels load; false otherwise. */
+function runNative(st: WasmBackendState, form: GemmForm, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number,
+  c: number, ldc: number, bias: number): boolean {
+  if (st.native === null || m * n * k < NATIVE_MIN_MACS || !dense(form, m, n, k, lda, ldb, ldc)) return false;
+  st.native ??= loadNativeGemm();
+  if (!st.native) return false;
+  const { heap } = st;
+  st.native.gemm(form, m, n, k, heap.subarray(a, a + m * k), heap.subarray(b, b + k * n), heap.subarray(c, c + m * n),
+    bias >= 0 ? heap.subarray(bias, bias + n) : undefined);
+  return true;
+}
+
+/** `Backend.gemmPacked`: natively when it qualifies, else the WASM kernel on B packed on first use. */
+function gemmPacked(st: WasmBackendState, start: GemmStart, m: number, a: number, lda: number, pb: PackedB, c: number, ldc: number): void {
+  const n = pb.n, k = pb.k;
+  if (m === 0 || n === 0) return;
+  if (start === 'set' && runNative(st, pb.transB ? 'nt' : 'nn', m, n, k, a, lda, pb.b, pb.ldb, c, ldc, -1)) return;
+  const { ex, packed } = st;
+  if (!packed.has(pb)) {
+    ex.pack_b_full(pb.transB ? 1 : 0, k, n, pb.b * 4, pb.ldb, pb.packed * 4);
+    packed.add(pb);
+  }
+  ex.gemm_packed(start === 'add' ? 1 : 0, m, n, k, a * 4, lda, pb.packed * 4, c * 4, ldc);
+}
+
+/** `Backend.addNoise` with the generator state passed through the kernel's state words at `noiseState`. */
+function addNoise(st: WasmBackendState, noiseState: number, count: number, dst: number, sigma: number, rng: Rng): void {
+  if (count <= 0) return;
+  const { ex, heap } = st;
+  const [a, b, c, d, spare] = rng.state();
+  let at = dst;
+  if (!Number.isNaN(spare)) { // as the kernel would: float32 σ·g, then a float32 sum
+    heap[at] = Math.fround(heap[at] + Math.fround(Math.fround(sigma) * spare));
+    at++;
+  }
+  const words = new Int32Array(ex.memory.buffer, noiseState * 4, 4);
+  words.set([a, b, c, d]);
+  ex.noise_add(dst + count - at, at * 4, sigma, noiseState * 4); // also stores the new spare (or NaN)
+  rng.restore([words[0], words[1], words[2], words[3], heap[noiseState + 4]]);
+}
+
 /** Float32 back end whose kernels run in WebAssembly SIMD (large batched products natively, see `native`). */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/train/build.sh'), {}).exports as unknown as TrainKernels;
-  const memory = ex.memory;
   const base = Math.ceil(Number(ex.__heap_base.value) / 4 / HEAP_ALIGN) * HEAP_ALIGN;
-  let heap = new Float32Array(memory.buffer);
-  const regions = createBumpRegions(base, (top) => {
-    if (top <= heap.length) return;
-    const pages = Math.ceil((top - heap.length) / PAGE_ELEMENTS);
-    try {
-      memory.grow(pages);
-    } catch (cause) {
-      throw new EmostreamError('EMO_ERR_INTERNAL', `WebAssembly memory cannot grow to ${top * 4} bytes`, { cause });
-    }
-    heap = new Float32Array(memory.buffer);
-  });
+  const st: WasmBackendState = {
+    ex,
+    heap: new Float32Array(ex.memory.buffer),
+    native: options.native === false ? null : undefined,
+    packed: new WeakSet<PackedB>(),
+  };
+  const regions = createBumpRegions(base, (top) => growHeap(st, top));
   const noiseState = regions.alloc(8); // xoshiro128** words [0..3], spare Gaussian (float) [4]
-  const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4); // 0 = null in the C kernels
-  let native: NativeGemm | null | undefined = options.native === false ? null : undefined; // undefined: not loaded yet
-  const packed = new WeakSet<PackedB>(); // descriptors whose packed copy has been written
-  const dense = (form: GemmForm, m: number, n: number, k: number, lda: number, ldb: number, ldc: number): boolean =>
-    lda === (form === 'tn' ? m : k) && ldb === (form === 'nt' ? k : n) && ldc === n;
-  /** Runs C = op(A)·op(B) (+ bias) natively if it is large, dense and the native kernels load; false otherwise. */
-  function runNative(form: GemmForm, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number,
-    c: number, ldc: number, bias: number): boolean {
-    if (native === null || m * n * k < NATIVE_MIN_MACS || !dense(form, m, n, k, lda, ldb, ldc)) return false;
-    native ??= loadNativeGemm();
-    if (!native) return false;
-    native.gemm(form, m, n, k, heap.subarray(a, a + m * k), heap.subarray(b, b + k * n), heap.subarray(c, c + m * n),
-      bias >= 0 ? heap.subarray(bias, bias + n) : undefined);
-    return true;
-  }
   return {
     precision: 'f32-wasm',
     get heap() {
-      return heap;
+      return st.heap;
     },
     ...regions,
     gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias): void {
       if (m === 0 || n === 0) return;
-      if (start === 'set' && runNative(form, m, n, k, a, lda, b, ldb, c, ldc, bias)) return;
+      if (start === 'set' && runNative(st, form, m, n, k, a, lda, b, ldb, c, ldc, bias)) return;
       ex.gemm(FORM_CODE[form], start === 'add' ? 1 : 0, m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc, ptr(bias));
     },
     packedLength: (k, n) => Math.ceil(n / PANEL) * PANEL * k,
     packB(transB, k, n, b, ldb, dst): PackedB {
       return { transB, k, n, b, ldb, packed: dst }; // packed on first use by the WASM kernel (see gemmPacked)
     },
-    gemmPacked(start, m, a, lda, pb, c, ldc): void {
-      const n = pb.n, k = pb.k;
-      if (m === 0 || n === 0) return;
-      if (start === 'set' && runNative(pb.transB ? 'nt' : 'nn', m, n, k, a, lda, pb.b, pb.ldb, c, ldc, -1)) return;
-      if (!packed.has(pb)) {
-        ex.pack_b_full(pb.transB ? 1 : 0, k, n, pb.b * 4, pb.ldb, pb.packed * 4);
-        packed.add(pb);
-      }
-      ex.gemm_packed(start === 'add' ? 1 : 0, m, n, k, a * 4, lda, pb.packed * 4, c * 4, ldc);
-    },
-    addNoise(count, dst, sigma, rng): void {
-      if (count <= 0) return;
-      const [a, b, c, d, spare] = rng.state();
-      let at = dst;
-      if (!Number.isNaN(spare)) { // as the kernel would: float32 σ·g, then a float32 sum
-        heap[at] = Math.fround(heap[at] + Math.fround(Math.fround(sigma) * spare));
-        at++;
-      }
-      const words = new Int32Array(memory.buffer, noiseState * 4, 4);
-      words.set([a, b, c, d]);
-      ex.noise_add(dst + count - at, at * 4, sigma, noiseState * 4); // also stores the new spare (or NaN)
-      rng.restore([words[0], words[1], words[2], words[3], heap[noiseState + 4]]);
-    },
+    gemmPacked: (start, m, a, lda, pb, c, ldc) => gemmPacked(st, start, m, a, lda, pb, c, ldc),
+    addNoise: (count, dst, sigma, rng) => addNoise(st, noiseState, count, dst, sigma, rng),
     cellForward(n, H, G, Gr, cPrev, C, TC, Hout, P): void {
       ex.lstm_cell_forward(n, H, G * 4, ptr(Gr), ptr(cPrev), C * 4, TC * 4, Hout * 4, P * 4);
     },
