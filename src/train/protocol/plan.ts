@@ -160,8 +160,10 @@ function channelTest(v: unknown, path: string): ChannelTest {
   return { name: o['name'] as string, channel };
 }
 
-/** Validates a plan JSON; with `quick`, its `quick` object's fields replace the top-level ones first. */
-export function parsePlan(json: unknown, quick = false): Plan {
+type PlanObject = Record<string, unknown>;
+
+/** The root object, with its `quick` object's fields replacing the top-level ones when `quick`. */
+function planRoot(json: unknown, quick: boolean): PlanObject {
   let o = asObject(W, '(root)', json);
   onlyKeys(W, '(root)', o, KEYS);
   if (quick) {
@@ -170,6 +172,11 @@ export function parsePlan(json: unknown, quick = false): Plan {
     onlyKeys(W, 'quick', q, KEYS.filter((k) => k !== 'quick'));
     o = { ...o, ...q };
   }
+  return o;
+}
+
+/** The corpora per domain (at least one) and the conditions they allow (all of them by default). */
+function planCorpora(o: PlanObject): Pick<Plan, 'music' | 'speech' | 'conditions'> {
   const sources = (k: string) => (o[k] === undefined ? [] : list(W, k, o[k], (x, p) => corpusSource(W, p, x)));
   const music = sources('music'), speech = sources('speech');
   if (music.length + speech.length === 0) configFail(W, 'music/speech', 'give at least one corpus');
@@ -178,17 +185,29 @@ export function parsePlan(json: unknown, quick = false): Plan {
     if (!available.includes(x as Condition)) configFail(W, p, `must be one of ${available.join(', ')} (with the given corpora), got ${JSON.stringify(x)}`);
     return x as Condition;
   });
-  const g = asObject(W, 'grids', o['grids']);
-  onlyKeys(W, 'grids', g, ['layer1', 'layer2', 'learningRate', 'noiseSigma']);
-  const ints = (k: string) => list(W, `grids.${k}`, g[k], (x, p) => int(W, p, x, 1, 4096));
-  const nums = (k: string, min: number) => list(W, `grids.${k}`, g[k], (x, p) => num(W, p, x, min, 1e3));
-  const t = o['testGroupsPerFold'] === undefined ? {} : asObject(W, 'testGroupsPerFold', o['testGroupsPerFold']);
-  const s = o['start'] === undefined ? {} : asObject(W, 'start', o['start']);
-  const d = o['dae'] === undefined ? {} : asObject(W, 'dae', o['dae']);
-  onlyKeys(W, 'dae', d, ['learningRate', 'noiseSigma', 'maxEpochs', 'patience', 'extraPool']);
-  const os = o['outside'] === undefined ? {} : asObject(W, 'outside', o['outside']);
-  onlyKeys(W, 'outside', os, ['music', 'speech']);
-  const outsideOf = (k: string) => (os[k] === undefined ? [] : list(W, `outside.${k}`, os[k], (x, p) => corpusSource(W, p, x)));
+  return { music, speech, conditions };
+}
+
+/** The plan's sub-objects (absent optional ones as {} or undefined), their keys checked. */
+interface PlanSections {
+  readonly grids: PlanObject;
+  readonly testGroupsPerFold: PlanObject;
+  readonly start: PlanObject;
+  readonly dae: PlanObject;
+  readonly outside: PlanObject;
+  readonly finalModels: PlanObject | undefined;
+  readonly publish: PlanObject | undefined;
+}
+
+function planSections(o: PlanObject): PlanSections {
+  const grids = asObject(W, 'grids', o['grids']);
+  onlyKeys(W, 'grids', grids, ['layer1', 'layer2', 'learningRate', 'noiseSigma']);
+  const testGroupsPerFold = o['testGroupsPerFold'] === undefined ? {} : asObject(W, 'testGroupsPerFold', o['testGroupsPerFold']);
+  const start = o['start'] === undefined ? {} : asObject(W, 'start', o['start']);
+  const dae = o['dae'] === undefined ? {} : asObject(W, 'dae', o['dae']);
+  onlyKeys(W, 'dae', dae, ['learningRate', 'noiseSigma', 'maxEpochs', 'patience', 'extraPool']);
+  const outside = o['outside'] === undefined ? {} : asObject(W, 'outside', o['outside']);
+  onlyKeys(W, 'outside', outside, ['music', 'speech']);
   const fm = o['finalModels'] === undefined ? undefined : asObject(W, 'finalModels', o['finalModels']);
   if (fm) onlyKeys(W, 'finalModels', fm, ['trials', 'publish']);
   const pub = fm?.['publish'] === undefined ? undefined : asObject(W, 'finalModels.publish', fm['publish']);
@@ -196,12 +215,18 @@ export function parsePlan(json: unknown, quick = false): Plan {
     onlyKeys(W, 'finalModels.publish', pub, ['models', 'doc', 'plots']);
     for (const k of ['models', 'doc', 'plots']) if (typeof pub[k] !== 'string' || !pub[k]) configFail(W, `finalModels.publish.${k}`, 'must be a path');
   }
-  const trials = int(W, 'trials', o['trials'], 1, 1000, 10);
-  if (typeof o['out'] !== 'string' || !o['out']) configFail(W, 'out', 'must be a folder path');
+  return { grids, testGroupsPerFold, start, dae, outside, finalModels: fm, publish: pub };
+}
+
+/** Title, corpora, outside corpora, final models and fold sizes. */
+function corpusFields(o: PlanObject, corpora: Pick<Plan, 'music' | 'speech' | 'conditions'>, sec: PlanSections):
+  Pick<Plan, 'title' | 'description' | 'music' | 'speech' | 'conditions' | 'outside' | 'finalModels' | 'testGroupsPerFold' | 'maxFolds'> {
+  const { outside: os, finalModels: fm, publish: pub, testGroupsPerFold: t } = sec;
+  const outsideOf = (k: string) => (os[k] === undefined ? [] : list(W, `outside.${k}`, os[k], (x, p) => corpusSource(W, p, x)));
   return {
     title: typeof o['title'] === 'string' ? o['title'] : 'emostream experiment',
     description: typeof o['description'] === 'string' ? o['description'] : '',
-    music, speech, conditions,
+    ...corpora,
     outside: { music: outsideOf('music'), speech: outsideOf('speech') },
     finalModels: fm ? {
       trials: int(W, 'finalModels.trials', fm['trials'], 1, 1000, 3),
@@ -209,6 +234,16 @@ export function parsePlan(json: unknown, quick = false): Plan {
     } : undefined,
     testGroupsPerFold: { music: int(W, 'testGroupsPerFold.music', t['music'], 1, 1e6, 1), speech: int(W, 'testGroupsPerFold.speech', t['speech'], 1, 1e6, 1) },
     maxFolds: o['maxFolds'] === undefined ? Infinity : int(W, 'maxFolds', o['maxFolds'], 1),
+  };
+}
+
+/** Grids, search and training settings, DAE, augmentation and fold schemes. */
+function trainingFields(o: PlanObject, sec: PlanSections, trials: number):
+  Pick<Plan, 'grids' | 'start' | 'searchTrials' | 'trials' | 'bestK' | 'batchSize' | 'maxEpochs' | 'patience' | 'seed' | 'workers' | 'dae' | 'augmentation' | 'folds'> {
+  const { grids: g, start: s, dae: d } = sec;
+  const ints = (k: string) => list(W, `grids.${k}`, g[k], (x, p) => int(W, p, x, 1, 4096));
+  const nums = (k: string, min: number) => list(W, `grids.${k}`, g[k], (x, p) => num(W, p, x, min, 1e3));
+  return {
     grids: { layer1: ints('layer1'), layer2: ints('layer2'), learningRate: nums('learningRate', 1e-12), noiseSigma: nums('noiseSigma', 0) },
     start: { learningRate: num(W, 'start.learningRate', s['learningRate'], 1e-12, 1e3, 0.04), noiseSigma: num(W, 'start.noiseSigma', s['noiseSigma'], 0, 10, 0) },
     searchTrials: int(W, 'searchTrials', o['searchTrials'], 1, 1000, 2),
@@ -232,6 +267,13 @@ export function parsePlan(json: unknown, quick = false): Plan {
       onlyKeys(W, 'folds', f, ['music', 'speech']);
       return { music: foldScheme(f['music'], 'folds.music'), speech: foldScheme(f['speech'], 'folds.speech') };
     })(),
+  };
+}
+
+/** Validation, normalisation, loss, chunking, outside-test and study settings. */
+function evaluationFields(o: PlanObject):
+  Pick<Plan, 'validationEvery' | 'streamNorm' | 'loss' | 'chunkSeconds' | 'weightDecay' | 'crossDomainFolds' | 'channelTests' | 'warmUpS' | 'singleEmotion' | 'normStudy'> {
+  return {
     validationEvery: int(W, 'validationEvery', o['validationEvery'], 2, 1000, 8),
     streamNorm: streamNorm(o['streamNorm'], 'streamNorm'),
     loss: lossOf(o['loss']),
@@ -242,6 +284,23 @@ export function parsePlan(json: unknown, quick = false): Plan {
     warmUpS: int(W, 'warmUpS', o['warmUpS'], 0, 3600, 10),
     singleEmotion: o['singleEmotion'] === undefined ? false : o['singleEmotion'] === true ? true : o['singleEmotion'] === false ? false : configFail(W, 'singleEmotion', 'must be true or false'),
     normStudy: o['normStudy'] === undefined ? [] : list(W, 'normStudy', o['normStudy'], (x, p) => streamNorm(x, p)),
+  };
+}
+
+/**
+ * Validates a plan JSON; with `quick`, its `quick` object's fields replace the top-level ones first. Fields are
+ * checked (and the first error thrown) in the order of the sections above.
+ */
+export function parsePlan(json: unknown, quick = false): Plan {
+  const o = planRoot(json, quick);
+  const corpora = planCorpora(o);
+  const sections = planSections(o);
+  const trials = int(W, 'trials', o['trials'], 1, 1000, 10);
+  if (typeof o['out'] !== 'string' || !o['out']) configFail(W, 'out', 'must be a folder path');
+  return {
+    ...corpusFields(o, corpora, sections),
+    ...trainingFields(o, sections, trials),
+    ...evaluationFields(o),
     out: o['out'] as string,
   };
 }
