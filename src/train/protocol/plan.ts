@@ -189,17 +189,7 @@ function planCorpora(o: PlanObject): Pick<Plan, 'music' | 'speech' | 'conditions
 }
 
 /** The plan's sub-objects (absent optional ones as {} or undefined), their keys checked. */
-interface PlanSections {
-  readonly grids: PlanObject;
-  readonly testGroupsPerFold: PlanObject;
-  readonly start: PlanObject;
-  readonly dae: PlanObject;
-  readonly outside: PlanObject;
-  readonly finalModels: PlanObject | undefined;
-  readonly publish: PlanObject | undefined;
-}
-
-function planSections(o: PlanObject): PlanSections {
+function planSections(o: PlanObject) {
   const grids = asObject(W, 'grids', o['grids']);
   onlyKeys(W, 'grids', grids, ['layer1', 'layer2', 'learningRate', 'noiseSigma']);
   const testGroupsPerFold = o['testGroupsPerFold'] === undefined ? {} : asObject(W, 'testGroupsPerFold', o['testGroupsPerFold']);
@@ -217,6 +207,7 @@ function planSections(o: PlanObject): PlanSections {
   }
   return { grids, testGroupsPerFold, start, dae, outside, finalModels: fm, publish: pub };
 }
+type PlanSections = ReturnType<typeof planSections>;
 
 /** Title, corpora, outside corpora, final models and fold sizes. */
 function corpusFields(o: PlanObject, corpora: Pick<Plan, 'music' | 'speech' | 'conditions'>, sec: PlanSections):
