@@ -9,11 +9,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bonferroni, evaluateSequences, pairedTTest, type Evaluation, type SequencePrediction } from '../eval/index.ts';
+import { bonferroni, evaluateSequences, pairedTTest, type Evaluation, type Fold, type SequencePrediction } from '../eval/index.ts';
 import { RUN_FORMAT, writeRunFolder } from '../fit/run-files.ts';
 import { loadCorpus, type LabelledSequence } from '../data/sequences.ts';
 import { SILENT_PROGRESS, type ProgressReporter } from '../progress.ts';
-import { runCondition } from './condition-run.ts';
+import { runCondition, type ConditionContext, type ConditionRun } from './condition-run.ts';
 import { trainFinalModels, type FinalModel } from './final-model.ts';
 import { baselinePredictions, ensemblePredictions, type FoldPredictions } from './fold-predictions.ts';
 import { conditionGeneralisation, type ConditionGeneralisation } from './generalisation.ts';
@@ -81,24 +81,21 @@ function summariseData(sets: PlanData): ProtocolOutcome['dataSummary'] {
   return [...by.values()];
 }
 
-/** Runs the whole plan (see the module header). */
-export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Promise<ProtocolOutcome> {
-  const t0 = Date.now();
-  const baseDir = options.baseDir ?? '.';
-  const progress = options.progress ?? SILENT_PROGRESS;
-  const log = (s: string) => progress.log(s);
-  const sets = await loadPlanData(plan, { baseDir, progress, cacheDir: options.cacheDir });
-  const loadSeconds = (Date.now() - t0) / 1000;
-  const { data, all } = sets;
-  const dataSummary = summariseData(sets);
-  log(`data: ${dataSummary.map((d) => `${d.corpus} ${d.sequences} seq. ${d.seconds} s${d.augmentedSeconds ? ` + ${d.augmentedSeconds} s augmented` : ''}`).join('; ')}`);
-  if (sets.outside.length) log(`outside tests: ${sets.outside.map((s) => `${s.name} (${s.indices.length})`).join(', ')}`);
-  const pool: TrialPool = createTrialPool(all, plan.workers ?? availableParallelism());
+/** Where and how the plan's corpora load (for `loadCorpus`). */
+interface LoadOptions {
+  readonly baseDir: string;
+  readonly progress: ProgressReporter;
+  readonly cacheDir: string | undefined;
+}
+
+/** The DAE layers of the transfer conditions, trained once per width on the plan's data plus `dae.extraPool`. */
+function createDaeCache(plan: Plan, data: readonly LabelledSequence[], load: LoadOptions, log: (s: string) => void):
+  Pick<ConditionContext, 'daeLayer' | 'daeNote'> {
   const daes = new Map<number, DaeLayer>();
   let extraPool: LabelledSequence[] | undefined;
   const daeFor = async (h: number): Promise<DaeLayer> => {
     if (!daes.has(h)) {
-      extraPool ??= (await Promise.all(plan.dae.extraPool.map((s) => loadCorpus(s, { baseDir, progress, cacheDir: options.cacheDir })))).flatMap((c) => [...c.sequences]);
+      extraPool ??= (await Promise.all(plan.dae.extraPool.map((s) => loadCorpus(s, load)))).flatMap((c) => [...c.sequences]);
       const poolSeqs = [...data.filter((s) => !s.augmentation), ...extraPool];
       const d = await trainDae(poolSeqs, h, { ...plan.dae, batchSize: plan.batchSize, seed: plan.seed, streamNorm: plan.streamNorm });
       log(`DAE ${h} cells: validation MSE ${d.validationMse.toFixed(5)} after ${d.epochs} epochs`);
@@ -106,59 +103,70 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
     }
     return daes.get(h)!;
   };
-  const ctx = {
-    plan, all, pool, progress,
+  return {
     daeLayer: async (h: number) => (await daeFor(h)).layer1,
     daeNote: (h: number) => `validation MSE ${daes.get(h)?.validationMse.toFixed(5)}`,
   };
-  const conditions: ConditionResult[] = [];
-  const outcomes: ConditionOutcome[] = [];
-  const baselines: NonNullable<ExperimentResults['baselines']>[number][] = [];
-  let finalModels: FinalModel[] = [];
-  let normStudy: NormStudyRow[] = [];
-  try {
-    for (const condition of plan.conditions) {
-      const folds = conditionFolds(condition, data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery, crossDomainFolds: plan.crossDomainFolds });
-      const domain = TEST_DOMAIN[condition];
-      const outsideIdx = sets.outside.filter((s) => s.domain === domain).flatMap((s) => s.indices);
-      const single = (k: number) => {
-        if (condition !== 'S2S' || plan.folds.speech !== 'corpus') return undefined;
-        const s = sets.single.get(all[folds[k]!.test[0]!]?.corpus ?? '');
-        return s && { corpus: s.corpus, indices: s.indices };
-      };
-      const run = await runCondition(ctx, condition, folds, (k) => [...outsideIdx, ...(single(k)?.indices ?? [])]);
-      conditions.push(run.result);
-      const ens = ensemblePredictions(folds, run.top, run.tested);
-      // Baselines on fold tests and single-emotion streams (outside sets are scored by the final models).
-      const base = baselinePredictions(all, folds, plan.streamNorm, (k) => [...folds[k]!.test, ...(single(k)?.indices ?? [])]);
-      for (const [name, preds] of [['ridge', base.ridge], ['mean', base.mean]] as const) {
-        const e = baselineRow(all, folds, preds);
-        baselines.push({ name: `${condition} ${name}`, mean: pair(e.mean), pooled: pair(e.pooled) });
-      }
-      const generalisation = conditionGeneralisation(all, folds, { lstm: ens.mean, lstmVariance: ens.variance, ridge: base.ridge, mean: base.mean }, single);
-      outcomes.push({ condition, config: run.config, folds: folds.map((f) => f.name), generalisation });
-      const bestFold = run.top[0]!.reduce((a, r, k) => (r.bestValidationLoss < run.top[0]![a]!.bestValidationLoss ? k : a), 0);
-      const m = run.top[0]![bestFold]!.model!;
-      const trainSeqs = folds[bestFold]!.train.map((i) => data[i]!);
-      await writeRunFolder(join(resolve(baseDir, plan.out), 'runs', condition), {
-        record: {
-          format: RUN_FORMAT, inputSize: trainSeqs[0]!.features.length / trainSeqs[0]!.T, hidden: [run.config.layer1, run.config.layer2], domain,
-          trainingData: `${condition}, fold ${folds[bestFold]!.name}: ${trainSeqs.length} sequences (${trainSeqs.reduce((n, s) => n + s.T, 0)} s)`,
-          metrics: { condition, mean: run.result.mean, pooled: run.result.pooled }, config: { ...run.config, seed: run.bestSeed, condition }, createdAt: new Date().toISOString(),
-        },
-        parameters: m.parameters, standardisation: m.standardisation,
-      });
-      const o = generalisation.overall;
-      log(`${condition}: arousal CCC ${run.result.mean.arousal.ccc.toFixed(3)} (ensemble ${o.lstm.arousal.ccc.toFixed(3)}, ridge ${o.ridge.arousal.ccc.toFixed(3)}) valence CCC ${run.result.mean.valence.ccc.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
-    }
-    if (plan.normStudy.length) normStudy = runNormStudy(plan, sets, log);
-    if (plan.finalModels) {
-      const selected = new Map(outcomes.filter((c) => c.condition === 'M2M' || c.condition === 'S2S').map((c) => [c.condition as 'M2M' | 'S2S', { config: c.config, generalisation: c.generalisation }]));
-      finalModels = await trainFinalModels({ plan, sets, selected, pool, outDir: resolve(baseDir, plan.out), log });
-    }
-  } finally {
-    await pool.close();
+}
+
+/** Writes the best fold's model of a condition's best reported trial as the run folder `<out>/runs/<condition>`. */
+async function writeBestRun(outDir: string, condition: Condition, folds: readonly Fold[], data: readonly LabelledSequence[], run: ConditionRun): Promise<void> {
+  const bestFold = run.top[0]!.reduce((a, r, k) => (r.bestValidationLoss < run.top[0]![a]!.bestValidationLoss ? k : a), 0);
+  const m = run.top[0]![bestFold]!.model!;
+  const trainSeqs = folds[bestFold]!.train.map((i) => data[i]!);
+  await writeRunFolder(join(outDir, 'runs', condition), {
+    record: {
+      format: RUN_FORMAT, inputSize: trainSeqs[0]!.features.length / trainSeqs[0]!.T, hidden: [run.config.layer1, run.config.layer2], domain: TEST_DOMAIN[condition],
+      trainingData: `${condition}, fold ${folds[bestFold]!.name}: ${trainSeqs.length} sequences (${trainSeqs.reduce((n, s) => n + s.T, 0)} s)`,
+      metrics: { condition, mean: run.result.mean, pooled: run.result.pooled }, config: { ...run.config, seed: run.bestSeed, condition }, createdAt: new Date().toISOString(),
+    },
+    parameters: m.parameters, standardisation: m.standardisation,
+  });
+}
+
+type BaselineRow = NonNullable<ExperimentResults['baselines']>[number];
+
+/** What one condition adds to the results. */
+interface PlanConditionRun {
+  readonly result: ConditionResult;
+  readonly outcome: ConditionOutcome;
+  readonly baselines: readonly BaselineRow[];
+}
+
+/**
+ * One condition: search and trials on its folds, the ensemble and baselines on fold tests (plus outside sets and
+ * single-emotion streams), its held-out evidence and its best run folder.
+ */
+async function runPlanCondition(ctx: ConditionContext, sets: PlanData, condition: Condition, baseDir: string, t0: number): Promise<PlanConditionRun> {
+  const { plan, all } = ctx;
+  const { data } = sets;
+  const folds = conditionFolds(condition, data, { testGroupsPerFold: plan.testGroupsPerFold, maxFolds: plan.maxFolds, schemes: plan.folds, validationEvery: plan.validationEvery, crossDomainFolds: plan.crossDomainFolds });
+  const domain = TEST_DOMAIN[condition];
+  const outsideIdx = sets.outside.filter((s) => s.domain === domain).flatMap((s) => s.indices);
+  const single = (k: number) => {
+    if (condition !== 'S2S' || plan.folds.speech !== 'corpus') return undefined;
+    const s = sets.single.get(all[folds[k]!.test[0]!]?.corpus ?? '');
+    return s && { corpus: s.corpus, indices: s.indices };
+  };
+  const run = await runCondition(ctx, condition, folds, (k) => [...outsideIdx, ...(single(k)?.indices ?? [])]);
+  const ens = ensemblePredictions(folds, run.top, run.tested);
+  // Baselines on fold tests and single-emotion streams (outside sets are scored by the final models).
+  const base = baselinePredictions(all, folds, plan.streamNorm, (k) => [...folds[k]!.test, ...(single(k)?.indices ?? [])]);
+  const baselines: BaselineRow[] = [];
+  for (const [name, preds] of [['ridge', base.ridge], ['mean', base.mean]] as const) {
+    const e = baselineRow(all, folds, preds);
+    baselines.push({ name: `${condition} ${name}`, mean: pair(e.mean), pooled: pair(e.pooled) });
   }
+  const generalisation = conditionGeneralisation(all, folds, { lstm: ens.mean, lstmVariance: ens.variance, ridge: base.ridge, mean: base.mean }, single);
+  const outcome: ConditionOutcome = { condition, config: run.config, folds: folds.map((f) => f.name), generalisation };
+  await writeBestRun(resolve(baseDir, plan.out), condition, folds, data, run);
+  const o = generalisation.overall;
+  ctx.progress.log(`${condition}: arousal CCC ${run.result.mean.arousal.ccc.toFixed(3)} (ensemble ${o.lstm.arousal.ccc.toFixed(3)}, ridge ${o.ridge.arousal.ccc.toFixed(3)}) valence CCC ${run.result.mean.valence.ccc.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
+  return { result: run.result, outcome, baselines };
+}
+
+/** Paired t-tests of per-sequence ensemble arousal CCC between the conditions of each test domain (Bonferroni ×3). */
+function significanceOf(outcomes: readonly ConditionOutcome[]): NonNullable<ExperimentResults['significance']>[number][] {
   const significance: NonNullable<ExperimentResults['significance']>[number][] = [];
   for (const domain of ['music', 'speech'] as const) {
     const cs = outcomes.filter((c) => TEST_DOMAIN[c.condition] === domain);
@@ -170,6 +178,45 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
       significance.push({ a: cs[a]!.condition, b: cs[b]!.condition, target: 'arousal CCC (ensemble)', t: t.t, p: t.p, pBonferroni: bonferroni(t.p, 3) });
     }
   }
+  return significance;
+}
+
+/** Runs the whole plan (see the module header). */
+export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Promise<ProtocolOutcome> {
+  const t0 = Date.now();
+  const baseDir = options.baseDir ?? '.';
+  const progress = options.progress ?? SILENT_PROGRESS;
+  const log = (s: string) => progress.log(s);
+  const load: LoadOptions = { baseDir, progress, cacheDir: options.cacheDir };
+  const sets = await loadPlanData(plan, load);
+  const loadSeconds = (Date.now() - t0) / 1000;
+  const { data, all } = sets;
+  const dataSummary = summariseData(sets);
+  log(`data: ${dataSummary.map((d) => `${d.corpus} ${d.sequences} seq. ${d.seconds} s${d.augmentedSeconds ? ` + ${d.augmentedSeconds} s augmented` : ''}`).join('; ')}`);
+  if (sets.outside.length) log(`outside tests: ${sets.outside.map((s) => `${s.name} (${s.indices.length})`).join(', ')}`);
+  const pool: TrialPool = createTrialPool(all, plan.workers ?? availableParallelism());
+  const ctx: ConditionContext = { plan, all, pool, progress, ...createDaeCache(plan, data, load, log) };
+  const conditions: ConditionResult[] = [];
+  const outcomes: ConditionOutcome[] = [];
+  const baselines: BaselineRow[] = [];
+  let finalModels: FinalModel[] = [];
+  let normStudy: NormStudyRow[] = [];
+  try {
+    for (const condition of plan.conditions) {
+      const run = await runPlanCondition(ctx, sets, condition, baseDir, t0);
+      conditions.push(run.result);
+      baselines.push(...run.baselines);
+      outcomes.push(run.outcome);
+    }
+    if (plan.normStudy.length) normStudy = runNormStudy(plan, sets, log);
+    if (plan.finalModels) {
+      const selected = new Map(outcomes.filter((c) => c.condition === 'M2M' || c.condition === 'S2S').map((c) => [c.condition as 'M2M' | 'S2S', { config: c.config, generalisation: c.generalisation }]));
+      finalModels = await trainFinalModels({ plan, sets, selected, pool, outDir: resolve(baseDir, plan.out), log });
+    }
+  } finally {
+    await pool.close();
+  }
+  const significance = significanceOf(outcomes);
   const results: ExperimentResults = {
     title: plan.title, createdAt: new Date().toISOString(),
     description: `${plan.description}\n\nData: ${dataSummary.map((d) => `${d.corpus} (${d.domain}) ${d.sequences} sequences, ${d.seconds} s`).join('; ')}. Grids ${JSON.stringify(plan.grids)}; ${plan.searchTrials} seeds per search candidate, ${plan.trials} trials, best ${plan.bestK}; at most ${plan.maxFolds} folds per condition. Wall time ${((Date.now() - t0) / 1000).toFixed(0)} s.`.trim(),
