@@ -14,7 +14,7 @@ import { listInputDevices, micSource, selectInputDevice } from '../../audio/sour
 import { readableSource } from '../../audio/sources/stdin-source.ts';
 import type { StreamSource } from '../../audio/sources/types.ts';
 import { startServer } from '../../server/create-server.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, type OptionSpec } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 import { openServeOutputs, OUTPUT_HELP, OUTPUT_OPTIONS } from './serve-outputs.ts';
 
@@ -85,40 +85,36 @@ function uniqueId(base: string, taken: Set<string>): string {
   return id;
 }
 
-export async function runServe(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(normaliseMicFlag(argv), {
-    model: { type: 'string' },
-    mic: { type: 'string' },
-    file: { type: 'string', multiple: true },
-    fast: { type: 'boolean', default: false },
-    stdin: { type: 'boolean', default: false },
-    format: { type: 'string', default: 's16le' },
-    rate: { type: 'string', default: '16000' },
-    url: { type: 'string', multiple: true },
-    ingest: { type: 'boolean', default: false },
-    port: { type: 'string', default: '8080' },
-    host: { type: 'string', default: '127.0.0.1' },
-    token: { type: 'string' },
-    workers: { type: 'string' },
-    'allow-test-model': { type: 'boolean', default: false },
-    nats: { type: 'string' },
-    instance: { type: 'string' },
-    'snapshot-interval': { type: 'string', default: '5' },
-    audiosocket: { type: 'string' },
-    'audiosocket-insecure': { type: 'boolean', default: false },
-    'audiohook-api-key': { type: 'string' },
-    'audiohook-secret': { type: 'string' },
-    ...OUTPUT_OPTIONS,
-  }, 'serve');
-  if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmostreamError('EMO_ERR_USAGE', `serve: --port must be 0..65535, got '${values.port}'`);
+/** Options of `emostream serve` (SERVE_HELP). */
+const SERVE_OPTIONS: OptionSpec = {
+  model: { type: 'string' },
+  mic: { type: 'string' },
+  file: { type: 'string', multiple: true },
+  fast: { type: 'boolean', default: false },
+  stdin: { type: 'boolean', default: false },
+  format: { type: 'string', default: 's16le' },
+  rate: { type: 'string', default: '16000' },
+  url: { type: 'string', multiple: true },
+  ingest: { type: 'boolean', default: false },
+  port: { type: 'string', default: '8080' },
+  host: { type: 'string', default: '127.0.0.1' },
+  token: { type: 'string' },
+  workers: { type: 'string' },
+  'allow-test-model': { type: 'boolean', default: false },
+  nats: { type: 'string' },
+  instance: { type: 'string' },
+  'snapshot-interval': { type: 'string', default: '5' },
+  audiosocket: { type: 'string' },
+  'audiosocket-insecure': { type: 'boolean', default: false },
+  'audiohook-api-key': { type: 'string' },
+  'audiohook-secret': { type: 'string' },
+  ...OUTPUT_OPTIONS,
+};
 
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) {
-    throw new EmostreamError('EMO_ERR_USAGE', `serve: --workers must be an integer ≥ 0, got '${values.workers}'`);
-  }
+type ServeValues = ReturnType<typeof parseCommandArgs>['values'];
 
+/** The sources given on the command line, each with a unique stream id; fails before serving when the microphone cannot work. */
+async function serveSources(values: ServeValues): Promise<StreamSource[]> {
   const taken = new Set<string>();
   const sources: StreamSource[] = [];
   for (const path of (values.file as string[] | undefined) ?? []) {
@@ -136,6 +132,33 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     if (format !== 's16le' && format !== 'f32le') throw new EmostreamError('EMO_ERR_USAGE', `serve: --format must be s16le or f32le, got '${format}'`);
     sources.push(readableSource({ streamId: uniqueId('stdin', taken), format, sampleRateHz: Number(values.rate) }));
   }
+  return sources;
+}
+
+/** The startup banner on stderr: sources, endpoints and outputs. */
+function printServing(server: EmostreamServer, sources: readonly StreamSource[], values: ServeValues, outputsBanner: string): void {
+  const ws = server.url.replace(/^http/, 'ws');
+  process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
+    + `  results  ${ws}/results[?stream=<id>]\n`
+    + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le   telephony ${ws}/twilio ${ws}/fork ${ws}/audiohook\n` : '')
+    + (server.audiosocketPort !== undefined ? `  audiosocket tcp ${values.host}:${server.audiosocketPort}\n` : '')
+    + (server.cluster ? `  nats     ${values.nats} (instance ${server.cluster.instance})\n` : '')
+    + `  overlay  ${server.url}/overlay?stream=<id>   stage ${server.url}/stage?stream=<id>\n`
+    + `  health   ${server.url}/health   metrics ${server.url}/metrics\n` + outputsBanner);
+}
+
+export async function runServe(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs(normaliseMicFlag(argv), SERVE_OPTIONS, 'serve');
+  if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmostreamError('EMO_ERR_USAGE', `serve: --port must be 0..65535, got '${values.port}'`);
+
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) {
+    throw new EmostreamError('EMO_ERR_USAGE', `serve: --workers must be an integer ≥ 0, got '${values.workers}'`);
+  }
+
+  const sources = await serveSources(values);
   if (sources.length === 0 && !values.ingest) throw new EmostreamError('EMO_ERR_USAGE', 'serve: give at least one source (--mic, --file, --stdin, --url) or --ingest');
 
   const audiosocketPort = values.audiosocket === undefined ? undefined : Number(values.audiosocket);
@@ -167,14 +190,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     throw err;
   }
   outputs.attach(server.events);
-  const ws = server.url.replace(/^http/, 'ws');
-  process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
-    + `  results  ${ws}/results[?stream=<id>]\n`
-    + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le   telephony ${ws}/twilio ${ws}/fork ${ws}/audiohook\n` : '')
-    + (server.audiosocketPort !== undefined ? `  audiosocket tcp ${values.host}:${server.audiosocketPort}\n` : '')
-    + (server.cluster ? `  nats     ${values.nats} (instance ${server.cluster.instance})\n` : '')
-    + `  overlay  ${server.url}/overlay?stream=<id>   stage ${server.url}/stage?stream=<id>\n`
-    + `  health   ${server.url}/health   metrics ${server.url}/metrics\n` + outputs.banner);
+  printServing(server, sources, values, outputs.banner);
   server.events.subscribe((event) => {
     if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
   });
