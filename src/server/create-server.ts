@@ -75,12 +75,20 @@ function runPipeline(
     });
 }
 
-/** Everything `close()` stops, in order: pipeline and sources, stream outcomes, sockets, the port, the workers, the loop monitor. */
-async function shutDown(parts: {
-  readonly pipeline: Subscription; readonly sources$: Subject<StreamSource>; readonly registry: StreamRegistry;
-  readonly events: Subject<SerializedEvent>; readonly router: UpgradeRouter; readonly http: Server; readonly featurePool: FeaturePool | undefined;
+/** The parts of a running server that `close()` stops. */
+interface ServerParts {
+  readonly pipeline: Subscription;
+  readonly sources$: Subject<StreamSource>;
+  readonly registry: StreamRegistry;
+  readonly events: Subject<SerializedEvent>;
+  readonly router: UpgradeRouter;
+  readonly http: Server;
+  readonly featurePool: FeaturePool | undefined;
   readonly processMetrics: ProcessMetrics;
-}): Promise<void> {
+}
+
+/** Everything `close()` stops, in order: pipeline and sources, stream outcomes, sockets, the port, the workers, the loop monitor. */
+async function shutDown(parts: ServerParts): Promise<void> {
   parts.pipeline.unsubscribe();
   parts.sources$.complete();
   parts.registry.closeAll();
@@ -92,6 +100,83 @@ async function shutDown(parts: {
   parts.processMetrics.release();
 }
 
+/** What the endpoints show of the model. */
+interface ModelInfo {
+  readonly label: string;
+  readonly testModel: boolean;
+}
+
+/** The WebSocket routes: telephony, /results and /ingest. */
+function createRoutes(options: ServerOptions, telephony: TelephonyContext, model: ModelInfo, cluster: ClusterNode | undefined): UpgradeRouter {
+  const { token } = options;
+  const { registry, metrics, addSource } = telephony;
+  return createUpgradeRouter({
+    token, metrics,
+    routes: {
+      ...telephonyRoutes(telephony, options.audiohook ?? {}),
+      '/results': (ws, url) => handleResultsSocket(ws, url, {
+        registry, metrics, modelLabel: model.label, testModel: model.testModel,
+        limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
+      }),
+      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
+    },
+  });
+}
+
+/** The HTTP server: GET routes (http-routes.ts), upgrades to `router`, broken clients dropped. */
+function createHttpServer(
+  token: string | undefined, telephony: TelephonyContext, processMetrics: ProcessMetrics, model: ModelInfo, router: UpgradeRouter,
+  startedAtMs: number, failed: () => string | undefined,
+): Server {
+  const { registry, metrics } = telephony;
+  const http: Server = createServer((req, res) => handleHttp(req, res, {
+    token, metrics, processMetrics, model: model.label, testModel: model.testModel, startedAtMs,
+    streamIds: () => registry.ids(),
+    trail: (id) => registry.trail(id),
+    failed,
+  }));
+  http.on('upgrade', router.handle);
+  http.on('clientError', (_err, socket) => socket.destroy());
+  return http;
+}
+
+/** The running server's handle: `close()` stops everything once; `drain()` hands the streams over first. */
+function serverHandle(parts: ServerParts, running: {
+  readonly url: string; readonly port: number; readonly metrics: EmostreamServer['metrics']; readonly addSource: (source: StreamSource) => void;
+  readonly initial: readonly ReturnType<StreamRegistry['claim']>[]; readonly audiosocket: AudiosocketServer | undefined; readonly cluster: ClusterNode | undefined;
+}): EmostreamServer {
+  const { audiosocket, cluster } = running;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (audiosocket?.close() ?? Promise.resolve())
+      .then(() => shutDown(parts))
+      .then(() => cluster?.close());
+    return closing;
+  };
+  let draining: Promise<void> | undefined;
+  return {
+    url: running.url,
+    port: running.port,
+    metrics: running.metrics,
+    addSource: running.addSource,
+    sourcesSettled: Promise.all(running.initial),
+    events: parts.events,
+    featurePool: parts.featurePool,
+    audiosocketPort: audiosocket?.port,
+    cluster,
+    close,
+    drain() {
+      draining ??= (async () => {
+        parts.http.close(); // no new connections (the open ones go on until handed over)
+        audiosocket?.stopAccepting();
+        await cluster?.drain(DRAIN_TIMEOUT_MS);
+        await close();
+      })();
+      return draining;
+    },
+  };
+}
+
 /** Starts the HTTP/WebSocket server and its pipeline. */
 export async function startServer(options: ServerOptions): Promise<EmostreamServer> {
   const host = options.host ?? '127.0.0.1';
@@ -99,8 +184,7 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   const { token, model } = options;
   const workers = options.workers ?? availableParallelism();
   validateOptions(host, port, token, workers);
-  const label = modelLabel(model);
-  const testModel = model.metadata.purpose === 'test-fixture';
+  const modelInfo: ModelInfo = { label: modelLabel(model), testModel: model.metadata.purpose === 'test-fixture' };
   const metrics = createServerMetrics();
   let publicUrl = '';
   const cluster: ClusterNode | undefined = options.nats ? await startClusterNode(options.nats, model, metrics, () => publicUrl) : undefined;
@@ -125,25 +209,8 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   };
 
   const telephony: TelephonyContext = { registry, metrics, enabled: options.ingest === true, token, addSource, handoff: cluster?.handoff };
-  const router = createUpgradeRouter({
-    token, metrics,
-    routes: {
-      ...telephonyRoutes(telephony, options.audiohook ?? {}),
-      '/results': (ws, url) => handleResultsSocket(ws, url, {
-        registry, metrics, modelLabel: label, testModel,
-        limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
-      }),
-      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
-    },
-  });
-  const http: Server = createServer((req, res) => handleHttp(req, res, {
-    token, metrics, processMetrics, model: label, testModel, startedAtMs,
-    streamIds: () => registry.ids(),
-    trail: (id) => registry.trail(id),
-    failed: () => failure,
-  }));
-  http.on('upgrade', router.handle);
-  http.on('clientError', (_err, socket) => socket.destroy());
+  const router = createRoutes(options, telephony, modelInfo, cluster);
+  const http = createHttpServer(token, telephony, processMetrics, modelInfo, router, startedAtMs, () => failure);
   try {
     await listen(http, host, port);
   } catch (err) {
@@ -153,12 +220,13 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
     await cluster?.close();
     throw err;
   }
+  const parts: ServerParts = { pipeline, sources$, registry, events, router, http, featurePool, processMetrics };
   let audiosocket: AudiosocketServer | undefined;
   if (options.audiosocket) {
     try {
       audiosocket = await startAudiosocketServer({ host: options.audiosocket.host ?? host, port: options.audiosocket.port, insecure: options.audiosocket.insecure }, telephony);
     } catch (err) {
-      await shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics });
+      await shutDown(parts);
       await cluster?.close();
       throw err;
     }
@@ -168,34 +236,5 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
   publicUrl = `http://${shownHost}:${actualPort}`;
   cluster?.heartbeat();
   for (const source of initialSources) sources$.next(source);
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (audiosocket?.close() ?? Promise.resolve())
-      .then(() => shutDown({ pipeline, sources$, registry, events, router, http, featurePool, processMetrics }))
-      .then(() => cluster?.close());
-    return closing;
-  };
-  let draining: Promise<void> | undefined;
-  return {
-    url: `http://${shownHost}:${actualPort}`,
-    port: actualPort,
-    metrics,
-    addSource,
-    sourcesSettled: Promise.all(initial),
-    events,
-    featurePool,
-    audiosocketPort: audiosocket?.port,
-    cluster,
-    close,
-    drain() {
-      draining ??= (async () => {
-        http.close(); // no new connections (the open ones go on until handed over)
-        audiosocket?.stopAccepting();
-        await cluster?.drain(DRAIN_TIMEOUT_MS);
-        await close();
-      })();
-      return draining;
-    },
-  };
+  return serverHandle(parts, { url: `http://${shownHost}:${actualPort}`, port: actualPort, metrics, addSource, initial, audiosocket, cluster });
 }
