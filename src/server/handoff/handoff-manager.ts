@@ -74,127 +74,159 @@ interface Member {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The manager's store, members and counters. */
+interface HandoffState {
+  readonly store: ClusterStore;
+  readonly model: EmotionModel;
+  readonly instance: string;
+  readonly members: Map<string, Member>;
+  /** `since` of the registry entry each resumed stream found. */
+  readonly since: Map<string, number>;
+  draining: boolean;
+  readonly stats: { finalSaved: number; periodicSaved: number; resumedFinal: number; resumedPeriodic: number };
+}
+
+/** Queues a KV write of a stream's saved state behind its earlier writes (failures ignored). */
+function writeState(st: HandoffState, m: Member, streamId: string, saved: SavedState): void {
+  m.writes = m.writes.then(() => st.store.states.put(streamId, encodeSavedState(saved))).catch(() => undefined);
+}
+
+/** The periodic save: every started, open member with a result since its last save. */
+function savePeriodicStates(st: HandoffState): void {
+  for (const [id, m] of st.members) {
+    if (!m.started || m.closed || m.lastT <= m.lastSavedT) continue;
+    m.lastSavedT = m.lastT;
+    writeState(st, m, id, { kind: 'periodic', t: m.lastT, instance: st.instance, savedAt: Date.now(), state: st.model.snapshot(id) });
+    st.stats.periodicSaved++;
+  }
+}
+
+/** Whether another instance's heartbeat is recent. */
+async function isAlive(st: HandoffState, other: string): Promise<boolean> {
+  const hb = await st.store.getJson<InstanceEntry>(st.store.instances, other).catch(() => undefined);
+  return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
+}
+
+/** The saved state of a stream, if any. */
+async function readState(st: HandoffState, id: string): Promise<SavedState | undefined> {
+  const e = await st.store.states.get(id).catch(() => null);
+  return e && e.operation === 'PUT' ? decodeSavedState(e.value) : undefined;
+}
+
+/** Where a stream id resumes (module header), waiting for a final state while another live instance serves it. */
+async function lookUp(st: HandoffState, streamId: string, rateHz: number): Promise<ResumePlan | undefined> {
+  const { store, stats } = st;
+  const deadline = Date.now() + HANDOFF_WAIT_MS;
+  let saved: SavedState | undefined;
+  let entry: StreamEntry | undefined;
+  for (;;) {
+    [saved, entry] = await Promise.all([readState(st, streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
+    if (saved?.kind === 'final') break;
+    const servedElsewhere = entry !== undefined && entry.instance !== st.instance && entry.state === 'live';
+    if (!servedElsewhere || Date.now() >= deadline || !(await isAlive(st, entry!.instance))) break;
+    await sleep(100);
+  }
+  if (!saved && !entry) return undefined;
+  if (entry) st.since.set(streamId, entry.since);
+  const published = await store.lastPublishedT(streamId);
+  const state = saved?.state;
+  if (saved?.kind === 'final' && saved.tail && saved.tail.rateHz === rateHz && (published ?? 0) <= saved.t) {
+    stats.resumedFinal++;
+    void store.states.delete(streamId).catch(() => undefined); // consumed: a later save here replaces it
+    return { resume: { state, stateT: saved.t, offsetS: saved.tail.startS, skipThroughT: saved.t }, tail: saved.tail.samples };
+  }
+  const lastT = Math.max(saved?.t ?? 0, published ?? 0, entry?.lastT ?? 0);
+  if (lastT < 2 && !state) return undefined;
+  stats.resumedPeriodic++;
+  return { resume: { state, stateT: saved?.t ?? 0, offsetS: Math.max(0, lastT - 1), skipThroughT: lastT } };
+}
+
+/** `HandoffHooks.join`: a telephony stream becomes a member. */
+function joinMember(st: HandoffState, info: HandoffJoin): HandoffMember {
+  let finish!: () => void;
+  const done = new Promise<void>((r) => { finish = r; });
+  const m: Member = { join: info, ring: createTailRing(info.rateHz), started: false, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
+  st.members.set(info.streamId, m);
+  return {
+    started(baseS) {
+      m.started = true;
+      m.ring.baseS = baseS;
+      m.lastT = baseS; // no result yet
+    },
+    record: (samples) => m.ring.push(samples),
+    close() {
+      m.closed = true;
+      if (!m.started) {
+        st.members.delete(info.streamId);
+        m.finish();
+      }
+    },
+  };
+}
+
+/** A member's end: a detached end saves the final state with the tail; a normal end or an error deletes the saved state. */
+function memberEnded(st: HandoffState, m: Member, streamId: string, e: SerializedEvent['event']): void {
+  st.members.delete(streamId);
+  if (e.type === 'stream' && e.detached) {
+    const t = e.lastT ?? m.lastT;
+    const startS = Math.max(m.ring.baseS, t - HANDOFF_CONTEXT_S);
+    const samples = m.ring.from(startS);
+    writeState(st, m, streamId, {
+      kind: 'final', t, instance: st.instance, savedAt: Date.now(), state: e.finalState,
+      ...(samples ? { tail: { rateHz: m.ring.rateHz, startS, samples } } : {}),
+    });
+    st.stats.finalSaved++;
+  } else {
+    m.writes = m.writes.then(() => st.store.states.delete(streamId)).catch(() => undefined);
+  }
+  void m.writes.then(() => m.finish());
+}
+
+/** `HandoffManager.onEvent`: members follow their results (last `t`, tail trim) and their end. */
+function memberEvent(st: HandoffState, event: SerializedEvent): void {
+  const m = st.members.get(event.streamId);
+  if (!m) return;
+  const e = event.event;
+  if (e.type === 'av') {
+    m.lastT = e.t;
+    m.ring.trimBefore(Math.max(m.ring.baseS, e.t - HANDOFF_CONTEXT_S));
+    return;
+  }
+  if (e.type === 'stream' && e.state === 'started' && e.resume) m.lastT = e.resume.skipThroughT;
+  if (e.type === 'error' || (e.type === 'stream' && e.state === 'ended')) memberEnded(st, m, event.streamId, e);
+}
+
+/** `HandoffManager.drain`: every member leaves (or detaches); those that did not within `timeoutMs` are detached. */
+async function drainMembers(st: HandoffState, timeoutMs: number): Promise<void> {
+  st.draining = true;
+  const all = [...st.members.values()];
+  for (const m of all) (m.join.leave ?? m.join.detach)();
+  const settled = Promise.all(all.map((m) => m.done));
+  const timedOut = await Promise.race([settled.then(() => false), sleep(timeoutMs).then(() => true)]);
+  if (!timedOut) return;
+  for (const m of all) m.join.detach(); // clients that did not leave in time
+  await Promise.race([settled, sleep(2000)]);
+}
+
 /** Creates the hand-off manager of one instance. */
 export function createHandoffManager(options: HandoffManagerOptions): HandoffManager {
   const { store, model, instance } = options;
   const intervalS = options.snapshotIntervalS ?? 5;
-  const members = new Map<string, Member>();
-  const since = new Map<string, number>();
-  let draining = false;
-  const stats = { finalSaved: 0, periodicSaved: 0, resumedFinal: 0, resumedPeriodic: 0 };
-
-  const write = (m: Member, streamId: string, saved: SavedState): void => {
-    m.writes = m.writes.then(() => store.states.put(streamId, encodeSavedState(saved))).catch(() => undefined);
+  const st: HandoffState = {
+    store, model, instance, members: new Map(), since: new Map(), draining: false,
+    stats: { finalSaved: 0, periodicSaved: 0, resumedFinal: 0, resumedPeriodic: 0 },
   };
-  const timer = setInterval(() => {
-    for (const [id, m] of members) {
-      if (!m.started || m.closed || m.lastT <= m.lastSavedT) continue;
-      m.lastSavedT = m.lastT;
-      write(m, id, { kind: 'periodic', t: m.lastT, instance, savedAt: Date.now(), state: model.snapshot(id) });
-      stats.periodicSaved++;
-    }
-  }, intervalS * 1000);
+  const timer = setInterval(() => savePeriodicStates(st), intervalS * 1000);
   timer.unref();
-
-  const alive = async (other: string): Promise<boolean> => {
-    const hb = await store.getJson<InstanceEntry>(store.instances, other).catch(() => undefined);
-    return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
-  };
-  const readState = async (id: string): Promise<SavedState | undefined> => {
-    const e = await store.states.get(id).catch(() => null);
-    return e && e.operation === 'PUT' ? decodeSavedState(e.value) : undefined;
-  };
-
-  async function lookUp(streamId: string, rateHz: number): Promise<ResumePlan | undefined> {
-    const deadline = Date.now() + HANDOFF_WAIT_MS;
-    let saved: SavedState | undefined;
-    let entry: StreamEntry | undefined;
-    for (;;) {
-      [saved, entry] = await Promise.all([readState(streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
-      if (saved?.kind === 'final') break;
-      const servedElsewhere = entry !== undefined && entry.instance !== instance && entry.state === 'live';
-      if (!servedElsewhere || Date.now() >= deadline || !(await alive(entry!.instance))) break;
-      await sleep(100);
-    }
-    if (!saved && !entry) return undefined;
-    if (entry) since.set(streamId, entry.since);
-    const published = await store.lastPublishedT(streamId);
-    const state = saved?.state;
-    if (saved?.kind === 'final' && saved.tail && saved.tail.rateHz === rateHz && (published ?? 0) <= saved.t) {
-      stats.resumedFinal++;
-      void store.states.delete(streamId).catch(() => undefined); // consumed: a later save here replaces it
-      return { resume: { state, stateT: saved.t, offsetS: saved.tail.startS, skipThroughT: saved.t }, tail: saved.tail.samples };
-    }
-    const lastT = Math.max(saved?.t ?? 0, published ?? 0, entry?.lastT ?? 0);
-    if (lastT < 2 && !state) return undefined;
-    stats.resumedPeriodic++;
-    return { resume: { state, stateT: saved?.t ?? 0, offsetS: Math.max(0, lastT - 1), skipThroughT: lastT } };
-  }
-
   return {
-    get draining() { return draining; },
-    stats,
-    resumeFor: (streamId, rateHz) => lookUp(streamId, rateHz).catch(() => undefined),
-    previousSince: (id) => since.get(id),
-    metadataOf: (id) => members.get(id)?.join.metadata,
-    join(info): HandoffMember {
-      let finish!: () => void;
-      const done = new Promise<void>((r) => { finish = r; });
-      const m: Member = { join: info, ring: createTailRing(info.rateHz), started: false, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
-      members.set(info.streamId, m);
-      return {
-        started(baseS) {
-          m.started = true;
-          m.ring.baseS = baseS;
-          m.lastT = baseS; // no result yet
-        },
-        record: (samples) => m.ring.push(samples),
-        close() {
-          m.closed = true;
-          if (!m.started) {
-            members.delete(info.streamId);
-            m.finish();
-          }
-        },
-      };
-    },
-    onEvent(event) {
-      const m = members.get(event.streamId);
-      if (!m) return;
-      const e = event.event;
-      if (e.type === 'av') {
-        m.lastT = e.t;
-        m.ring.trimBefore(Math.max(m.ring.baseS, e.t - HANDOFF_CONTEXT_S));
-        return;
-      }
-      if (e.type === 'stream' && e.state === 'started' && e.resume) m.lastT = e.resume.skipThroughT;
-      if (e.type === 'error' || (e.type === 'stream' && e.state === 'ended')) {
-        members.delete(event.streamId);
-        if (e.type === 'stream' && e.detached) {
-          const t = e.lastT ?? m.lastT;
-          const startS = Math.max(m.ring.baseS, t - HANDOFF_CONTEXT_S);
-          const samples = m.ring.from(startS);
-          write(m, event.streamId, {
-            kind: 'final', t, instance, savedAt: Date.now(), state: e.finalState,
-            ...(samples ? { tail: { rateHz: m.ring.rateHz, startS, samples } } : {}),
-          });
-          stats.finalSaved++;
-        } else {
-          m.writes = m.writes.then(() => store.states.delete(event.streamId)).catch(() => undefined);
-        }
-        void m.writes.then(() => m.finish());
-      }
-    },
-    async drain(timeoutMs) {
-      draining = true;
-      const all = [...members.values()];
-      for (const m of all) (m.join.leave ?? m.join.detach)();
-      const settled = Promise.all(all.map((m) => m.done));
-      const timedOut = await Promise.race([settled.then(() => false), sleep(timeoutMs).then(() => true)]);
-      if (!timedOut) return;
-      for (const m of all) m.join.detach(); // clients that did not leave in time
-      await Promise.race([settled, sleep(2000)]);
-    },
+    get draining() { return st.draining; },
+    stats: st.stats,
+    resumeFor: (streamId, rateHz) => lookUp(st, streamId, rateHz).catch(() => undefined),
+    previousSince: (id) => st.since.get(id),
+    metadataOf: (id) => st.members.get(id)?.join.metadata,
+    join: (info) => joinMember(st, info),
+    onEvent: (event) => memberEvent(st, event),
+    drain: (timeoutMs) => drainMembers(st, timeoutMs),
     release() { clearInterval(timer); },
   };
 }
