@@ -71,114 +71,156 @@ export interface CallChannel {
   readonly outcome: Promise<StreamOutcome>;
 }
 
+type ChannelEnd = 'ended' | 'failed' | 'detached';
+
+/** One channel's stream, the audio waiting for it and the hand-off's plan. */
+interface ChannelState {
+  readonly ctx: TelephonyContext;
+  readonly streamId: string;
+  readonly kind: SourceKind;
+  readonly rateHz: number;
+  readonly subject: Subject<AudioChunk>;
+  readonly detach$: Subject<void>;
+  /** Audio before the stream started (undefined once it started). */
+  waiting: Float32Array[] | undefined;
+  waitingSamples: number;
+  plan: Awaited<ReturnType<HandoffHooks['resumeFor']>>;
+  /** Whether the resume plan is known (or given up on). */
+  planned: boolean;
+  started: boolean;
+  done: ChannelEnd | undefined;
+  member: HandoffMember | undefined;
+  /** Samples per block handed on (CALL_CHUNK_MS), and the current block. */
+  readonly blockSamples: number;
+  block: Float32Array[];
+  blockSamplesIn: number;
+  /** An end that came while the resume lookup was still running. */
+  deferred: (() => void) | undefined;
+}
+
+/** Hands samples to the pipeline (and to the hand-off's tail ring: exactly what the extractor sees). */
+function feed(ch: ChannelState, samples: Float32Array): void {
+  ch.member?.record(samples);
+  ch.subject.next({ streamId: ch.streamId, samples, sampleRateHz: ch.rateHz, arrivedAtMs: performance.now() });
+}
+
+/** Starts the stream in the pipeline (resuming the plan's state), feeding the plan's tail and the waiting audio first. */
+function start(ch: ChannelState): void {
+  const { streamId, kind, plan } = ch;
+  ch.started = true;
+  const source: HandoffSource = { streamId, kind, chunks: ch.subject.asObservable(), detach: ch.detach$, ...(plan?.resume ? { resume: plan.resume } : {}) };
+  ch.ctx.addSource(source);
+  ch.member?.started(plan?.resume?.offsetS ?? 0);
+  if (plan?.tail && plan.tail.length > 0) feed(ch, plan.tail);
+  for (const samples of ch.waiting ?? []) feed(ch, samples);
+  ch.waiting = undefined;
+}
+
+/** A block of audio: fed, or kept until the plan is known (starting afresh once too much waits). */
+function accept(ch: ChannelState, samples: Float32Array): void {
+  if (ch.started) return feed(ch, samples);
+  ch.waiting?.push(samples);
+  ch.waitingSamples += samples.length;
+  if (ch.planned) return start(ch);
+  if (ch.waitingSamples > MAX_RESUME_BUFFER_S * ch.rateHz) {
+    ch.planned = true; // the lookup takes too long: start afresh rather than hold more audio
+    ch.plan = undefined;
+    start(ch);
+  }
+}
+
+/** Passes the samples collected for the current block on. */
+function flushBlock(ch: ChannelState): void {
+  const { block, blockSamplesIn } = ch;
+  if (blockSamplesIn === 0) return;
+  const joined = block.length === 1 ? block[0] : new Float32Array(blockSamplesIn);
+  if (block.length > 1) {
+    let at = 0;
+    for (const b of block) { joined.set(b, at); at += b.length; }
+  }
+  ch.block = [];
+  ch.blockSamplesIn = 0;
+  accept(ch, joined);
+}
+
+/** Ends the started stream the way `how` says. */
+function complete(ch: ChannelState, how: ChannelEnd, error?: unknown): void {
+  if (how === 'detached') ch.detach$.next();
+  if (how === 'failed') ch.subject.error(error);
+  else ch.subject.complete();
+  ch.detach$.complete();
+  ch.member?.close(how === 'detached');
+}
+
+/** The first end counts: frees a never-started id, waits for the plan when its audio may resume, else completes. */
+function finishWith(ch: ChannelState, how: ChannelEnd, error?: unknown): void {
+  if (ch.done) return;
+  if (how !== 'failed') flushBlock(ch);
+  ch.done = how;
+  if (!ch.started && ch.waitingSamples === 0) {
+    ch.ctx.registry.release(ch.streamId); // never started: the id is free again (outcome 'abandoned')
+    ch.detach$.complete();
+    ch.member?.close(false);
+    return;
+  }
+  if (!ch.started && !ch.planned) {
+    ch.deferred = () => complete(ch, how, error); // its audio waits for the plan: it may resume a saved state
+    return;
+  }
+  if (!ch.started) start(ch);
+  complete(ch, how, error);
+}
+
+/** Joins the hand-off and starts the resume lookup; the plan starts the waiting stream (and a deferred end). */
+function joinHandoff(ch: ChannelState, handoff: HandoffHooks, options: CallChannelOptions): void {
+  const { streamId, kind, rateHz } = ch;
+  ch.member = handoff.join({ streamId, kind, rateHz, metadata: options.metadata ?? {}, leave: options.leave, detach: () => finishWith(ch, 'detached') });
+  void handoff.resumeFor(streamId, rateHz).then((p) => {
+    if (ch.planned) return; // gave up waiting (MAX_RESUME_BUFFER_S)
+    ch.plan = p;
+    ch.planned = true;
+    if (ch.started || ch.waitingSamples === 0) return;
+    if (ch.done === undefined || ch.deferred) start(ch);
+    ch.deferred?.();
+  });
+}
+
 /** Reserves `streamId` and returns its channel, or undefined when the id is in use. */
 export function openCallChannel(ctx: TelephonyContext, options: CallChannelOptions): CallChannel | undefined {
   const { streamId, kind, rateHz } = options;
   const outcome = ctx.registry.reserve(streamId, kind);
   if (!outcome) return undefined;
-  const subject = new Subject<AudioChunk>();
-  const detach$ = new Subject<void>();
-  let waiting: Float32Array[] | undefined = []; // audio before the stream started
-  let waitingSamples = 0;
-  let plan: Awaited<ReturnType<HandoffHooks['resumeFor']>>;
-  let planned = ctx.handoff === undefined;
-  let started = false;
-  let done: 'ended' | 'failed' | 'detached' | undefined;
-  let member: HandoffMember | undefined;
-  const blockSamples = Math.max(1, Math.round((CALL_CHUNK_MS / 1000) * rateHz));
-  let block: Float32Array[] = [];
-  let blockSamplesIn = 0;
-
-  /** Hands samples to the pipeline (and to the hand-off's tail ring: exactly what the extractor sees). */
-  const feed = (samples: Float32Array): void => {
-    member?.record(samples);
-    subject.next({ streamId, samples, sampleRateHz: rateHz, arrivedAtMs: performance.now() });
+  const ch: ChannelState = {
+    ctx, streamId, kind, rateHz,
+    subject: new Subject<AudioChunk>(),
+    detach$: new Subject<void>(),
+    waiting: [],
+    waitingSamples: 0,
+    plan: undefined,
+    planned: ctx.handoff === undefined,
+    started: false,
+    done: undefined,
+    member: undefined,
+    blockSamples: Math.max(1, Math.round((CALL_CHUNK_MS / 1000) * rateHz)),
+    block: [],
+    blockSamplesIn: 0,
+    deferred: undefined,
   };
-  const start = (): void => {
-    started = true;
-    const source: HandoffSource = { streamId, kind, chunks: subject.asObservable(), detach: detach$, ...(plan?.resume ? { resume: plan.resume } : {}) };
-    ctx.addSource(source);
-    member?.started(plan?.resume?.offsetS ?? 0);
-    if (plan?.tail && plan.tail.length > 0) feed(plan.tail);
-    for (const samples of waiting ?? []) feed(samples);
-    waiting = undefined;
-  };
-  const accept = (samples: Float32Array): void => {
-    if (started) return feed(samples);
-    waiting?.push(samples);
-    waitingSamples += samples.length;
-    if (planned) return start();
-    if (waitingSamples > MAX_RESUME_BUFFER_S * rateHz) {
-      planned = true; // the lookup takes too long: start afresh rather than hold more audio
-      plan = undefined;
-      start();
-    }
-  };
-  /** Passes the samples collected for the current block on. */
-  const flushBlock = (): void => {
-    if (blockSamplesIn === 0) return;
-    const joined = block.length === 1 ? block[0] : new Float32Array(blockSamplesIn);
-    if (block.length > 1) {
-      let at = 0;
-      for (const b of block) { joined.set(b, at); at += b.length; }
-    }
-    block = [];
-    blockSamplesIn = 0;
-    accept(joined);
-  };
-  /** Ends the started stream the way `how` says. */
-  const complete = (how: 'ended' | 'failed' | 'detached', error?: unknown): void => {
-    if (how === 'detached') detach$.next();
-    if (how === 'failed') subject.error(error);
-    else subject.complete();
-    detach$.complete();
-    member?.close(how === 'detached');
-  };
-  let deferred: (() => void) | undefined; // an end that came while the resume lookup was still running
-  const finishWith = (how: 'ended' | 'failed' | 'detached', error?: unknown): void => {
-    if (done) return;
-    if (how !== 'failed') flushBlock();
-    done = how;
-    if (!started && waitingSamples === 0) {
-      ctx.registry.release(streamId); // never started: the id is free again (outcome 'abandoned')
-      detach$.complete();
-      member?.close(false);
-      return;
-    }
-    if (!started && !planned) {
-      deferred = () => complete(how, error); // its audio waits for the plan: it may resume a saved state
-      return;
-    }
-    if (!started) start();
-    complete(how, error);
-  };
-
-  if (ctx.handoff) {
-    member = ctx.handoff.join({ streamId, kind, rateHz, metadata: options.metadata ?? {}, leave: options.leave, detach: () => finishWith('detached') });
-    void ctx.handoff.resumeFor(streamId, rateHz).then((p) => {
-      if (planned) return; // gave up waiting (MAX_RESUME_BUFFER_S)
-      plan = p;
-      planned = true;
-      if (started || waitingSamples === 0) return;
-      if (done === undefined || deferred) start();
-      deferred?.();
-    });
-  }
-
+  if (ctx.handoff) joinHandoff(ch, ctx.handoff, options);
   return {
     streamId,
     outcome,
     push(samples) {
-      if (done || samples.length === 0) return;
-      block.push(samples);
-      blockSamplesIn += samples.length;
-      if (blockSamplesIn >= blockSamples) flushBlock();
+      if (ch.done || samples.length === 0) return;
+      ch.block.push(samples);
+      ch.blockSamplesIn += samples.length;
+      if (ch.blockSamplesIn >= ch.blockSamples) flushBlock(ch);
     },
-    end: () => finishWith('ended'),
+    end: () => finishWith(ch, 'ended'),
     fail(code, message) {
       const error = Object.assign(new EmostreamError('EMO_ERR_NETWORK', `${kind} ${code}: ${message}`), { protocolCode: code });
-      finishWith('failed', error);
+      finishWith(ch, 'failed', error);
     },
-    detach: () => finishWith('detached'),
+    detach: () => finishWith(ch, 'detached'),
   };
 }
