@@ -50,6 +50,143 @@ export function chooseMedia(offers: unknown): { type: 'audio'; format: 'PCMU'; c
   return best ? { type: 'audio', format: 'PCMU', channels: [...(best.channels as string[])], rate: 8000 } : undefined;
 }
 
+/** One AudioHook session on its socket. */
+interface AudiohookSession {
+  readonly ws: WebSocket;
+  readonly ctx: TelephonyContext;
+  /** Why the credentials failed (reported on `open`), or undefined. */
+  readonly authError: string | undefined;
+  sessionId: string;
+  /** Server messages sent. */
+  seq: number;
+  /** Last client message seen. */
+  clientSeq: number;
+  /** After opened. */
+  channels: CallChannel[] | undefined;
+  state: 'new' | 'open' | 'closed';
+  reconnecting: boolean;
+}
+
+/** Why the request's credentials fail (X-API-KEY, then the signature), or undefined. */
+function credentialError(req: IncomingMessage, ctx: TelephonyContext, auth: AudiohookAuth): string | undefined {
+  const apiKey = auth.apiKey ?? ctx.token;
+  const presented = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined;
+  let authError = apiKey !== undefined && !tokenMatches(apiKey, presented) ? 'X-API-KEY missing or wrong' : undefined;
+  if (!authError && auth.clientSecret) {
+    const check = verifyAudiohookSignature(req, presented ?? '', auth.clientSecret);
+    if (!check.ok) authError = `signature: ${check.reason}`;
+  }
+  return authError;
+}
+
+function send(s: AudiohookSession, type: string, parameters: Record<string, unknown>): void {
+  const { ws } = s;
+  if (ws.readyState !== ws.OPEN) return;
+  ws.send(JSON.stringify({ version: '2', type, seq: ++s.seq, clientseq: s.clientSeq, id: s.sessionId, parameters }));
+}
+
+/** AudioHook's own error: `disconnect` (reason `error`, info with the stable code); the streams end with the code. */
+function fail(s: AudiohookSession, code: string, message: string, reason: 'error' | 'unauthorized' = 'error'): void {
+  if (s.state === 'closed') return;
+  s.state = 'closed';
+  s.ctx.metrics.protocolErrors++;
+  send(s, 'disconnect', { reason, info: `${code}: ${message}` });
+  for (const channel of s.channels ?? []) channel.fail(code, message);
+  s.ws.close(1000, code);
+}
+
+/** `open`: checks credentials, drain and the offer, then opens one call channel per chosen channel. */
+function onOpen(s: AudiohookSession, params: Record<string, unknown>): void {
+  const { ctx } = s;
+  if (s.authError) return fail(s, 'unauthorized', s.authError, 'unauthorized');
+  if (ctx.handoff?.draining) return fail(s, 'server_full', 'this instance is draining; connect to another one');
+  const conversationId = params.conversationId;
+  if (typeof conversationId !== 'string' || !UUID.test(conversationId)) return fail(s, 'bad_config', 'open.parameters.conversationId must be a UUID');
+  const media = chooseMedia(params.media);
+  if (!media) return fail(s, 'bad_config', 'no offered media is PCMU 8000 Hz audio with external and/or internal channels');
+  s.state = 'open';
+  if (conversationId === NULL_UUID) { // connection probe: answer, start nothing
+    s.channels = [];
+    return send(s, 'opened', { media: [media], startPaused: false });
+  }
+  const metadata = { organizationId: params.organizationId, participant: params.participant, customConfig: params.customConfig, session: s.sessionId };
+  const opened: CallChannel[] = [];
+  for (const name of media.channels) {
+    const streamId = `${conversationId.toLowerCase()}.${name}`;
+    const channel = openCallChannel(ctx, {
+      streamId, kind: 'audiohook', rateHz: 8000, metadata: { ...metadata, channel: name },
+      leave: () => { // drain: the client reconnects elsewhere, then closes this session (reason 'reconnect')
+        if (!s.reconnecting && s.state === 'open') send(s, 'reconnect', { info: 'instance draining' });
+        s.reconnecting = true;
+      },
+    });
+    if (!channel) {
+      s.channels = opened;
+      return fail(s, 'stream_busy', `stream '${streamId}' is already running`);
+    }
+    opened.push(channel);
+  }
+  s.channels = opened;
+  send(s, 'opened', { media: [media], startPaused: false });
+}
+
+/** `close`: the streams end (or are detached when the client reconnects elsewhere); the socket closes after them. */
+function onClose(s: AudiohookSession, params: Record<string, unknown>): void {
+  const handOver = params.reason === 'reconnect' || s.reconnecting;
+  for (const channel of s.channels ?? []) handOver ? channel.detach() : channel.end();
+  send(s, 'closed', {});
+  s.state = 'closed';
+  void Promise.all((s.channels ?? []).map((c) => c.outcome)).then(() => s.ws.close(1000, 'closed'));
+}
+
+/** A binary message: PCMU interleaved in the order of the chosen channels. */
+function onAudio(s: AudiohookSession, bytes: Buffer): void {
+  const { channels } = s;
+  if (s.state !== 'open' || !channels) return fail(s, 'bad_config', 'audio before the session was opened');
+  const n = channels.length;
+  if (n === 0) return;
+  if (bytes.length % n !== 0) return fail(s, 'invalid_frame', `audio of ${bytes.length} bytes is not a whole number of ${n}-channel PCMU samples`);
+  s.ctx.metrics.ingestBytes += bytes.length;
+  const decoded = muLawDecode(bytes);
+  if (n === 1) return channels[0].push(decoded);
+  const frames = decoded.length / n;
+  channels.forEach((channel, c) => {
+    const part = new Float32Array(frames);
+    for (let i = 0; i < frames; i++) part[i] = decoded[i * n + c];
+    channel.push(part);
+  });
+}
+
+/** A text message: an AudioHook v2 JSON message, checked (size, shape, seq, session id) and dispatched by type. */
+function onText(s: AudiohookSession, bytes: Buffer): void {
+  if (bytes.length > MAX_TELEPHONY_TEXT_BYTES) return fail(s, 'message_too_large', `text messages are limited to ${MAX_TELEPHONY_TEXT_BYTES} bytes`);
+  let msg: { version?: unknown; id?: unknown; type?: unknown; seq?: unknown; parameters?: unknown };
+  try {
+    msg = JSON.parse(bytes.toString('utf8'));
+    if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+  } catch {
+    return fail(s, 'bad_message', 'text messages must be AudioHook JSON messages');
+  }
+  if (msg.version !== '2' || typeof msg.type !== 'string' || typeof msg.id !== 'string' || !UUID.test(msg.id)
+    || typeof msg.parameters !== 'object' || msg.parameters === null) {
+    return fail(s, 'bad_message', 'not a well-formed AudioHook v2 message (version, id, type, seq, parameters)');
+  }
+  if (msg.seq !== s.clientSeq + 1) return fail(s, 'bad_message', `seq ${JSON.stringify(msg.seq)} does not follow ${s.clientSeq}`);
+  s.clientSeq = msg.seq as number;
+  if (s.state === 'new' && msg.type !== 'open') return fail(s, 'bad_message', `'${msg.type}' before open`);
+  if (s.state === 'new') s.sessionId = msg.id;
+  else if (msg.id !== s.sessionId) return fail(s, 'bad_message', 'session id changed');
+  const params = msg.parameters as Record<string, unknown>;
+  switch (msg.type) {
+    case 'open': return s.state === 'new' ? onOpen(s, params) : fail(s, 'bad_message', 'open on an open session');
+    case 'ping': return send(s, 'pong', {});
+    case 'update': return send(s, 'updated', {});
+    case 'close': return onClose(s, params);
+    case 'paused': case 'resumed': case 'discarded': case 'error': return;
+    default: return fail(s, 'bad_message', `unknown message type '${msg.type}'`);
+  }
+}
+
 /** Serves one accepted /audiohook socket (the router left the credentials to us). */
 export function handleAudiohookSocket(ws: WebSocket, req: IncomingMessage, ctx: TelephonyContext, auth: AudiohookAuth): void {
   const { metrics } = ctx;
@@ -58,121 +195,18 @@ export function handleAudiohookSocket(ws: WebSocket, req: IncomingMessage, ctx: 
   if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
   metrics.ingestClients++;
   ws.once('close', () => { metrics.ingestClients--; });
-  const apiKey = auth.apiKey ?? ctx.token;
-  const presented = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined;
-  let authError = apiKey !== undefined && !tokenMatches(apiKey, presented) ? 'X-API-KEY missing or wrong' : undefined;
-  if (!authError && auth.clientSecret) {
-    const check = verifyAudiohookSignature(req, presented ?? '', auth.clientSecret);
-    if (!check.ok) authError = `signature: ${check.reason}`;
-  }
-  let sessionId = NULL_UUID;
-  let seq = 0; // server messages sent
-  let clientSeq = 0; // last client message seen
-  let channels: CallChannel[] | undefined; // after opened
-  let state: 'new' | 'open' | 'closed' = 'new';
-  let reconnecting = false;
-
-  const send = (type: string, parameters: Record<string, unknown>): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify({ version: '2', type, seq: ++seq, clientseq: clientSeq, id: sessionId, parameters }));
+  const s: AudiohookSession = {
+    ws, ctx, authError: credentialError(req, ctx, auth),
+    sessionId: NULL_UUID, seq: 0, clientSeq: 0, channels: undefined, state: 'new', reconnecting: false,
   };
-  /** AudioHook's own error: `disconnect` (reason `error`, info with the stable code); the streams end with the code. */
-  const fail = (code: string, message: string, reason: 'error' | 'unauthorized' = 'error'): void => {
-    if (state === 'closed') return;
-    state = 'closed';
-    metrics.protocolErrors++;
-    send('disconnect', { reason, info: `${code}: ${message}` });
-    for (const channel of channels ?? []) channel.fail(code, message);
-    ws.close(1000, code);
-  };
-  const onOpen = (params: Record<string, unknown>): void => {
-    if (authError) return fail('unauthorized', authError, 'unauthorized');
-    if (ctx.handoff?.draining) return fail('server_full', 'this instance is draining; connect to another one');
-    const conversationId = params.conversationId;
-    if (typeof conversationId !== 'string' || !UUID.test(conversationId)) return fail('bad_config', 'open.parameters.conversationId must be a UUID');
-    const media = chooseMedia(params.media);
-    if (!media) return fail('bad_config', 'no offered media is PCMU 8000 Hz audio with external and/or internal channels');
-    state = 'open';
-    if (conversationId === NULL_UUID) { // connection probe: answer, start nothing
-      channels = [];
-      return send('opened', { media: [media], startPaused: false });
-    }
-    const metadata = { organizationId: params.organizationId, participant: params.participant, customConfig: params.customConfig, session: sessionId };
-    const opened: CallChannel[] = [];
-    for (const name of media.channels) {
-      const streamId = `${conversationId.toLowerCase()}.${name}`;
-      const channel = openCallChannel(ctx, {
-        streamId, kind: 'audiohook', rateHz: 8000, metadata: { ...metadata, channel: name },
-        leave: () => { // drain: the client reconnects elsewhere, then closes this session (reason 'reconnect')
-          if (!reconnecting && state === 'open') send('reconnect', { info: 'instance draining' });
-          reconnecting = true;
-        },
-      });
-      if (!channel) {
-        channels = opened;
-        return fail('stream_busy', `stream '${streamId}' is already running`);
-      }
-      opened.push(channel);
-    }
-    channels = opened;
-    send('opened', { media: [media], startPaused: false });
-  };
-  const onClose = (params: Record<string, unknown>): void => {
-    const handOver = params.reason === 'reconnect' || reconnecting;
-    for (const channel of channels ?? []) handOver ? channel.detach() : channel.end();
-    send('closed', {});
-    state = 'closed';
-    void Promise.all((channels ?? []).map((c) => c.outcome)).then(() => ws.close(1000, 'closed'));
-  };
-
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (state === 'closed') return;
+    if (s.state === 'closed') return;
     const bytes = data as Buffer;
-    if (isBinary) {
-      if (state !== 'open' || !channels) return fail('bad_config', 'audio before the session was opened');
-      const n = channels.length;
-      if (n === 0) return;
-      if (bytes.length % n !== 0) return fail('invalid_frame', `audio of ${bytes.length} bytes is not a whole number of ${n}-channel PCMU samples`);
-      metrics.ingestBytes += bytes.length;
-      const decoded = muLawDecode(bytes);
-      if (n === 1) return channels[0].push(decoded);
-      const frames = decoded.length / n;
-      channels.forEach((channel, c) => {
-        const part = new Float32Array(frames);
-        for (let i = 0; i < frames; i++) part[i] = decoded[i * n + c];
-        channel.push(part);
-      });
-      return;
-    }
-    if (bytes.length > MAX_TELEPHONY_TEXT_BYTES) return fail('message_too_large', `text messages are limited to ${MAX_TELEPHONY_TEXT_BYTES} bytes`);
-    let msg: { version?: unknown; id?: unknown; type?: unknown; seq?: unknown; parameters?: unknown };
-    try {
-      msg = JSON.parse(bytes.toString('utf8'));
-      if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
-    } catch {
-      return fail('bad_message', 'text messages must be AudioHook JSON messages');
-    }
-    if (msg.version !== '2' || typeof msg.type !== 'string' || typeof msg.id !== 'string' || !UUID.test(msg.id)
-      || typeof msg.parameters !== 'object' || msg.parameters === null) {
-      return fail('bad_message', 'not a well-formed AudioHook v2 message (version, id, type, seq, parameters)');
-    }
-    if (msg.seq !== clientSeq + 1) return fail('bad_message', `seq ${JSON.stringify(msg.seq)} does not follow ${clientSeq}`);
-    clientSeq = msg.seq as number;
-    if (state === 'new' && msg.type !== 'open') return fail('bad_message', `'${msg.type}' before open`);
-    if (state === 'new') sessionId = msg.id;
-    else if (msg.id !== sessionId) return fail('bad_message', 'session id changed');
-    const params = msg.parameters as Record<string, unknown>;
-    switch (msg.type) {
-      case 'open': return state === 'new' ? onOpen(params) : fail('bad_message', 'open on an open session');
-      case 'ping': return send('pong', {});
-      case 'update': return send('updated', {});
-      case 'close': return onClose(params);
-      case 'paused': case 'resumed': case 'discarded': case 'error': return;
-      default: return fail('bad_message', `unknown message type '${msg.type}'`);
-    }
+    if (isBinary) onAudio(s, bytes);
+    else onText(s, bytes);
   });
   ws.on('close', () => {
-    const handOver = reconnecting;
-    for (const channel of channels ?? []) handOver ? channel.detach() : channel.end();
+    const handOver = s.reconnecting;
+    for (const channel of s.channels ?? []) handOver ? channel.detach() : channel.end();
   });
 }
