@@ -52,6 +52,105 @@ function startTracks(tracks: unknown): Track[] | undefined {
   return [...out];
 }
 
+/** One Twilio Media Streams socket: its call's track channels. */
+interface TwilioSession {
+  readonly ws: WebSocket;
+  readonly ctx: TelephonyContext;
+  /** Token from the Authorization header or ?token= (the custom parameter may give it instead). */
+  readonly headerToken: string | undefined;
+  readonly channels: Map<Track, CallChannel>;
+  closing: boolean;
+}
+
+type TwilioMedia = { track?: unknown; payload?: unknown } | undefined;
+
+/** Sends the connection error; codes that close the connection end the tracks with the code. */
+function fail(s: TwilioSession, code: ConnectionErrorCode, message: string): void {
+  const { ws } = s;
+  s.ctx.metrics.protocolErrors++;
+  if (ws.readyState === ws.OPEN) ws.send(connectionError(code, message));
+  const { closeCode } = CONNECTION_ERRORS[code];
+  if (closeCode === undefined) return;
+  s.closing = true;
+  for (const channel of s.channels.values()) channel.fail(code, message);
+  ws.close(closeCode, code);
+}
+
+/** `start`: checks the token, call SID, media format and tracks, then opens one call channel per track. */
+function onStart(s: TwilioSession, start: TwilioStart | undefined): void {
+  const { ctx, channels } = s;
+  if (channels.size > 0) return fail(s, 'bad_config', 'a second start message on the same socket');
+  const params = (start?.customParameters && typeof start.customParameters === 'object' ? start.customParameters : {}) as Record<string, unknown>;
+  const token = s.headerToken ?? (typeof params.token === 'string' ? params.token : undefined);
+  if (!tokenMatches(ctx.token, token)) return fail(s, 'unauthorized', 'missing or wrong token (header, ?token= or the custom parameter "token")');
+  const callSid = start?.callSid;
+  if (typeof callSid !== 'string' || !CALL_SID.test(callSid)) return fail(s, 'bad_config', 'start.callSid must be 1–54 letters or digits');
+  const format = start?.mediaFormat;
+  if (format && (format.encoding !== 'audio/x-mulaw' || Number(format.sampleRate) !== TWILIO_RATE_HZ || Number(format.channels ?? 1) !== 1)) {
+    return fail(s, 'bad_config', `unsupported mediaFormat ${JSON.stringify(format)} (expected audio/x-mulaw, 8000 Hz, 1 channel)`);
+  }
+  const tracks = startTracks(start?.tracks);
+  if (!tracks) return fail(s, 'bad_config', 'start.tracks must list "inbound" and/or "outbound"');
+  const metadata = { ...params, token: undefined, callSid, streamSid: start?.streamSid };
+  delete metadata.token;
+  for (const track of tracks) {
+    const streamId = `${callSid}.${track}`;
+    const channel = openCallChannel(ctx, {
+      streamId, kind: 'twilio', rateHz: TWILIO_RATE_HZ, metadata: { ...metadata, track },
+      leave: () => { // drain: every track stops without a flush, the socket closes with 1012 (service restart)
+        s.closing = true;
+        for (const c of channels.values()) c.detach();
+        s.ws.close(1012, 'drain');
+      },
+    });
+    if (!channel) return fail(s, 'stream_busy', `stream '${streamId}' is already running`);
+    channels.set(track, channel);
+  }
+}
+
+/** `media`: base64 μ-law for an announced track. */
+function onMedia(s: TwilioSession, media: TwilioMedia): void {
+  if (s.channels.size === 0) return fail(s, 'bad_config', 'media before start');
+  const track = (media?.track ?? 'inbound') as Track;
+  const channel = s.channels.get(track);
+  if (!channel) return fail(s, 'bad_config', `media for track ${JSON.stringify(media?.track)}, which start did not announce`);
+  const payload = media?.payload;
+  if (typeof payload !== 'string' || payload.length % 4 !== 0 || !BASE64.test(payload)) return fail(s, 'invalid_frame', 'media.payload must be base64 μ-law');
+  const bytes = Buffer.from(payload, 'base64');
+  s.ctx.metrics.ingestBytes += bytes.length;
+  channel.push(muLawDecode(bytes));
+}
+
+/** `stop`: the tracks end; the socket closes once their last results went out. */
+function onStop(s: TwilioSession): void {
+  const { ws, channels } = s;
+  s.closing = true;
+  for (const channel of channels.values()) channel.end();
+  void Promise.all([...channels.values()].map((c) => c.outcome)).then(() => {
+    if (ws.readyState === ws.OPEN) ws.close(1000, 'stop');
+  });
+}
+
+/** One socket message: a JSON text message dispatched by its `event`. */
+function onMessage(s: TwilioSession, bytes: Buffer, isBinary: boolean): void {
+  if (isBinary) return fail(s, 'invalid_frame', 'Twilio Media Streams send JSON text messages only');
+  if (bytes.length > MAX_TELEPHONY_TEXT_BYTES) return fail(s, 'message_too_large', `text messages are limited to ${MAX_TELEPHONY_TEXT_BYTES} bytes`);
+  let msg: { event?: unknown; start?: TwilioStart; media?: TwilioMedia };
+  try {
+    msg = JSON.parse(bytes.toString('utf8'));
+    if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+  } catch {
+    return fail(s, 'bad_message', 'messages must be JSON objects with an "event" (connected, start, media, mark, dtmf, stop)');
+  }
+  switch (msg.event) {
+    case 'connected': case 'mark': case 'dtmf': return;
+    case 'start': return onStart(s, msg.start);
+    case 'media': return onMedia(s, msg.media);
+    case 'stop': return onStop(s);
+    default: return fail(s, 'bad_message', `unknown event ${JSON.stringify(msg.event)}`);
+  }
+}
+
 /** Serves one accepted /twilio socket (the router left the token check to us). */
 export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage, ctx: TelephonyContext): void {
   const { metrics } = ctx;
@@ -61,89 +160,13 @@ export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage
   if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
   metrics.ingestClients++;
   ws.once('close', () => { metrics.ingestClients--; });
-  const headerToken = presentedToken(req, url);
-  const channels = new Map<Track, CallChannel>();
-  let closing = false;
-
-  const fail = (code: ConnectionErrorCode, message: string): void => {
-    metrics.protocolErrors++;
-    if (ws.readyState === ws.OPEN) ws.send(connectionError(code, message));
-    const { closeCode } = CONNECTION_ERRORS[code];
-    if (closeCode === undefined) return;
-    closing = true;
-    for (const channel of channels.values()) channel.fail(code, message);
-    ws.close(closeCode, code);
-  };
-  const onStart = (start: TwilioStart | undefined): void => {
-    if (channels.size > 0) return fail('bad_config', 'a second start message on the same socket');
-    const params = (start?.customParameters && typeof start.customParameters === 'object' ? start.customParameters : {}) as Record<string, unknown>;
-    const token = headerToken ?? (typeof params.token === 'string' ? params.token : undefined);
-    if (!tokenMatches(ctx.token, token)) return fail('unauthorized', 'missing or wrong token (header, ?token= or the custom parameter "token")');
-    const callSid = start?.callSid;
-    if (typeof callSid !== 'string' || !CALL_SID.test(callSid)) return fail('bad_config', 'start.callSid must be 1–54 letters or digits');
-    const format = start?.mediaFormat;
-    if (format && (format.encoding !== 'audio/x-mulaw' || Number(format.sampleRate) !== TWILIO_RATE_HZ || Number(format.channels ?? 1) !== 1)) {
-      return fail('bad_config', `unsupported mediaFormat ${JSON.stringify(format)} (expected audio/x-mulaw, 8000 Hz, 1 channel)`);
-    }
-    const tracks = startTracks(start?.tracks);
-    if (!tracks) return fail('bad_config', 'start.tracks must list "inbound" and/or "outbound"');
-    const metadata = { ...params, token: undefined, callSid, streamSid: start?.streamSid };
-    delete metadata.token;
-    for (const track of tracks) {
-      const streamId = `${callSid}.${track}`;
-      const channel = openCallChannel(ctx, {
-        streamId, kind: 'twilio', rateHz: TWILIO_RATE_HZ, metadata: { ...metadata, track },
-        leave: () => { // drain: every track stops without a flush, the socket closes with 1012 (service restart)
-          closing = true;
-          for (const c of channels.values()) c.detach();
-          ws.close(1012, 'drain');
-        },
-      });
-      if (!channel) return fail('stream_busy', `stream '${streamId}' is already running`);
-      channels.set(track, channel);
-    }
-  };
-  const onMedia = (media: { track?: unknown; payload?: unknown } | undefined): void => {
-    if (channels.size === 0) return fail('bad_config', 'media before start');
-    const track = (media?.track ?? 'inbound') as Track;
-    const channel = channels.get(track);
-    if (!channel) return fail('bad_config', `media for track ${JSON.stringify(media?.track)}, which start did not announce`);
-    const payload = media?.payload;
-    if (typeof payload !== 'string' || payload.length % 4 !== 0 || !BASE64.test(payload)) return fail('invalid_frame', 'media.payload must be base64 μ-law');
-    const bytes = Buffer.from(payload, 'base64');
-    metrics.ingestBytes += bytes.length;
-    channel.push(muLawDecode(bytes));
-  };
-  const onStop = (): void => {
-    closing = true;
-    for (const channel of channels.values()) channel.end();
-    void Promise.all([...channels.values()].map((c) => c.outcome)).then(() => {
-      if (ws.readyState === ws.OPEN) ws.close(1000, 'stop');
-    });
-  };
-
+  const s: TwilioSession = { ws, ctx, headerToken: presentedToken(req, url), channels: new Map(), closing: false };
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (closing) return;
-    const bytes = data as Buffer;
-    if (isBinary) return fail('invalid_frame', 'Twilio Media Streams send JSON text messages only');
-    if (bytes.length > MAX_TELEPHONY_TEXT_BYTES) return fail('message_too_large', `text messages are limited to ${MAX_TELEPHONY_TEXT_BYTES} bytes`);
-    let msg: { event?: unknown; start?: TwilioStart; media?: { track?: unknown; payload?: unknown } };
-    try {
-      msg = JSON.parse(bytes.toString('utf8'));
-      if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
-    } catch {
-      return fail('bad_message', 'messages must be JSON objects with an "event" (connected, start, media, mark, dtmf, stop)');
-    }
-    switch (msg.event) {
-      case 'connected': case 'mark': case 'dtmf': return;
-      case 'start': return onStart(msg.start);
-      case 'media': return onMedia(msg.media);
-      case 'stop': return onStop();
-      default: return fail('bad_message', `unknown event ${JSON.stringify(msg.event)}`);
-    }
+    if (s.closing) return;
+    onMessage(s, data as Buffer, isBinary);
   });
   ws.on('close', () => {
-    closing = true;
-    for (const channel of channels.values()) channel.end(); // no-op after stop, fail or detach
+    s.closing = true;
+    for (const channel of s.channels.values()) channel.end(); // no-op after stop, fail or detach
   });
 }
