@@ -43,17 +43,25 @@ export interface FinalModel {
   readonly memberEpochs: readonly number[];
   readonly calibration: { readonly arousal: VarianceCalibration; readonly valence: VarianceCalibration } | null;
   readonly outside: readonly OutsideResult[];
-  /** True when the condition's LSTM beats the mean and ridge baselines on held-out arousal CCC (`qualifies`). */
+  /** True when the condition's LSTM beats the mean and ridge baselines on held-out arousal (`qualifies`). */
   readonly isDefault: boolean;
   readonly onnxPath: string;
   readonly bytes: number;
 }
 
-/** Default rule: held-out arousal CCC (mean over test sequences AND pooled) above both baselines'. */
+/**
+ * Default rule: held-out arousal CCC (mean over test sequences AND pooled) above both baselines'. When no held-out
+ * sequence holds both high- and low-arousal seconds (clip-labelled data such as music4q: a constant target per clip,
+ * so every predictor's per-sequence CCC is 0), the per-sequence CCC cannot decide; the pooled CCC and the clip-level
+ * arousal AUC must then beat both baselines'.
+ */
 export function qualifies(g: ConditionGeneralisation): boolean {
   const o = g.overall;
   const best = (k: 'ccc' | 'pooledCcc') => Math.max(o.ridge.arousal[k], o.mean.arousal[k]);
-  return o.lstm.arousal.ccc > best('ccc') && o.lstm.arousal.pooledCcc > best('pooledCcc');
+  const pooled = o.lstm.arousal.pooledCcc > best('pooledCcc');
+  if (o.lstm.ranking.of > 0) return pooled && o.lstm.arousal.ccc > best('ccc');
+  const bestAuc = Math.max(o.ridge.clips.arousalAuc, Number.isFinite(o.mean.clips.arousalAuc) ? o.mean.clips.arousalAuc : 0.5);
+  return pooled && o.lstm.clips.arousalAuc > bestAuc;
 }
 
 /** Inputs of `trainFinalModels`. */
@@ -68,9 +76,16 @@ export interface FinalModelInput {
   readonly log: (s: string) => void;
 }
 
-function calibrate(g: ConditionGeneralisation): FinalModel['calibration'] {
+/**
+ * The uncertainty calibration of a `members`-model ensemble, fitted on the held-out spread of `fittedOn` trials.
+ * The population variance of K independent members has expectation (K − 1)/K · σ², so the spread scale is carried
+ * from K = fittedOn to K = members by that ratio.
+ */
+function calibrate(g: ConditionGeneralisation, fittedOn: number, members: number): FinalModel['calibration'] {
+  const carry = (c: VarianceCalibration): VarianceCalibration =>
+    ({ floor: c.floor, scale: fittedOn > 1 ? c.scale * (((fittedOn - 1) / fittedOn) / ((members - 1) / members)) : c.scale });
   try {
-    return { arousal: fitVarianceCalibration(g.spread.arousal), valence: fitVarianceCalibration(g.spread.valence) };
+    return { arousal: carry(fitVarianceCalibration(g.spread.arousal)), valence: carry(fitVarianceCalibration(g.spread.valence)) };
   } catch {
     return null;
   }
@@ -103,7 +118,7 @@ export async function trainFinalModels(x: FinalModelInput): Promise<FinalModel[]
     });
     x.log(`final ${domain} model: ${members} members ${sel.config.layer1}/${sel.config.layer2}/lr ${sel.config.learningRate}/σ ${sel.config.noiseSigma} on ${idx.length} sequences`);
     const res = await x.pool.runAll(jobs);
-    const calibration = members > 1 ? calibrate(sel.generalisation) : null;
+    const calibration = members > 1 ? calibrate(sel.generalisation, x.plan.bestK, members) : null;
     const fold = [{ index: 0, name: 'all training data', train: idx, validation: [], test }];
     const ens = ensemblePredictions(fold, res.map((r) => [r]), () => test);
     const base = baselinePredictions(all, fold, x.plan.streamNorm, () => test);
