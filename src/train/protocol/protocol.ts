@@ -149,7 +149,11 @@ export async function runProtocol(plan: Plan, options: ProtocolOptions = {}): Pr
         parameters: m.parameters, standardisation: m.standardisation,
       });
       const o = generalisation.overall;
-      log(`${condition}: arousal CCC ${run.result.mean.arousal.ccc.toFixed(3)} (ensemble ${o.lstm.arousal.ccc.toFixed(3)}, ridge ${o.ridge.arousal.ccc.toFixed(3)}) valence CCC ${run.result.mean.valence.ccc.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
+      const f = (x: number) => x.toFixed(3);
+      const scores = o.lstm.ranking.of > 0
+        ? `arousal CCC ${f(run.result.mean.arousal.ccc)} (ensemble ${f(o.lstm.arousal.ccc)}, ridge ${f(o.ridge.arousal.ccc)}) valence CCC ${f(run.result.mean.valence.ccc)}`
+        : `clip AUC arousal ${f(o.lstm.clips.arousalAuc)} valence ${f(o.lstm.clips.valenceAuc)} (ridge ${f(o.ridge.clips.arousalAuc)} / ${f(o.ridge.clips.valenceAuc)}), pooled arousal CCC ${f(o.lstm.arousal.pooledCcc)} (ridge ${f(o.ridge.arousal.pooledCcc)})`;
+      log(`${condition}: ${scores} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
     }
     if (plan.normStudy.length) normStudy = runNormStudy(plan, sets, log);
     if (plan.finalModels) {
