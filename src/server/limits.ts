@@ -57,9 +57,6 @@ export const MAX_RESUME_BUFFER_S = 10;
 /** How long a stream that reconnected waits for the final state of the instance still serving it (draining), ms. */
 export const HANDOFF_WAIT_MS = 5000;
 
-/** Audio kept per handed-over stream before its last result, seconds: the extractor's warm-up on resume (docs/deploy.md). */
-export const HANDOFF_CONTEXT_S = 3;
-
 /** Drain (SIGTERM): longest wait for AudioHook clients to reconnect elsewhere and for the final states to be saved, ms. */
 export const DRAIN_TIMEOUT_MS = 10000;
 
