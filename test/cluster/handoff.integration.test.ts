@@ -5,7 +5,7 @@ import { loadModel } from '../../src/model/index.ts';
 import type { EmotionModel } from '../../src/model/types.ts';
 import { startServer, type EmostreamServer } from '../../src/server/index.ts';
 import { tempDir, testUnless, writeTestModel } from '../pipeline/helpers.ts';
-import { connectClient, type TestClient } from '../server/helpers.ts';
+import { connectClient, sendFrames, type TestClient } from '../server/helpers.ts';
 import { AudiohookClient, referenceResults, speechAudio8k, testAudio8k, TwilioClient } from '../server/telephony/clients.ts';
 import { natsSkipReason, startNatsServer, type NatsServer } from './nats-server.ts';
 
@@ -87,6 +87,30 @@ withNats('Twilio drain: the socket closes with 1012, the call reconnects to B wi
   const onA = avOf(a.watcher, 'CAhandoff.inbound');
   const onB = avOf(b.watcher, 'CAhandoff.inbound');
   assert.equal([...onA, ...onB], await referenceResults(models[0], ext.samples, 8000), 'A then B = one uninterrupted run, bit for bit');
+});
+
+withNats('/ingest drain: the socket closes with 1012 (drain), the client reconnects to B with the same stream id and the stream goes on exactly', async () => {
+  const a = await instance('inst-e');
+  const b = await instance('inst-f');
+  const pcm = new Uint8Array(2 * ext.samples.length);
+  const view = new DataView(pcm.buffer);
+  ext.samples.forEach((v, i) => view.setInt16(2 * i, Math.round(v * 32767), true));
+  const samples = Float32Array.from(ext.samples, (v) => Math.round(v * 32767) / 32767); // what s16le carries
+  const cut = 2 * Math.round(8000 * 4.7);
+  const first = await connectClient(`${a.ws}/ingest?stream=ing-1&rate=8000&format=s16le`);
+  sendFrames(first.ws, pcm.subarray(0, cut), 1600);
+  await a.watcher.waitFor((m) => m.type === 'av' && m.stream === 'ing-1' && (m.t as number) >= 4, 'A has t = 4');
+  const drained = a.server.drain();
+  assert.equal(await first.closed, [1012, 'drain']);
+  const second = await connectClient(`${b.ws}/ingest?stream=ing-1&rate=8000&format=s16le`);
+  sendFrames(second.ws, pcm.subarray(cut), 1600);
+  second.ws.send(JSON.stringify({ type: 'end' }));
+  await drained;
+  assert.equal(await second.closed, [1000, 'end']);
+  const onA = avOf(a.watcher, 'ing-1');
+  const onB = avOf(b.watcher, 'ing-1');
+  assert.ok(onA.length >= 3 && onB.length >= 3, `${onA.length} seconds on A, ${onB.length} on B`);
+  assert.equal([...onA, ...onB], await referenceResults(models[0], samples, 8000), 'A then B = one uninterrupted run, bit for bit');
 });
 
 withNats('teardown', async () => {
