@@ -50,6 +50,8 @@ export interface IngestContext {
 interface IngestFeed {
   push(bytes: Uint8Array): void;
   end(): void;
+  /** Stops without a flush (hand-off); a push source has no hand-off and just ends. */
+  detach(): void;
   fail(code: ConnectionErrorCode, message: string): void;
   readonly outcome: Promise<StreamOutcome>;
 }
@@ -60,6 +62,7 @@ function pushSourceFeed(streamId: string, pcm: PcmStreamFormat, ctx: IngestConte
   return {
     push: (bytes) => source.push(bytes),
     end: () => source.end(),
+    detach: () => source.end(),
     fail(code, message) {
       source.fail(Object.assign(new EmostreamError('EMO_ERR_NETWORK', `ingest ${code}: ${message}`), { protocolCode: code }));
     },
@@ -75,6 +78,7 @@ function channelFeed(channel: CallChannel, format: PcmFormat): IngestFeed {
       if (samples.length > 0) channel.push(samples);
     },
     end: () => channel.end(),
+    detach: () => channel.detach(),
     fail: (code, message) => channel.fail(code, message),
     outcome: channel.outcome,
   };
@@ -97,6 +101,7 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
   let pcm = initial;
   let source: IngestFeed | undefined;
   let done = false;
+  let leaving = false;
 
   const fail = (code: ConnectionErrorCode, message: string): void => {
     ctx.onProtocolError(code);
@@ -111,9 +116,8 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
   /** The stream starts with the first audio frame (after any config message). */
   const open = (): IngestFeed | undefined => {
     if (!ctx.openChannel) return pushSourceFeed(streamId, pcm, ctx);
-    const channel = ctx.openChannel(pcm.sampleRateHz, () => { // drain: detach, then ask the client to reconnect
-      done = true;
-      channel?.detach();
+    const channel = ctx.openChannel(pcm.sampleRateHz, () => { // drain: ask the client to reconnect elsewhere; what it
+      leaving = true; // sends until it has closed is still taken, then the stream is detached (not flushed)
       ws.close(1012, 'drain');
     });
     return channel && channelFeed(channel, pcm.format);
@@ -121,7 +125,7 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
   const finish = (): void => {
     if (done) return;
     done = true;
-    if (source) source.end();
+    if (source) leaving ? source.detach() : source.end();
     else ctx.onAbandoned(streamId);
   };
   /** `{"type":"end"}`: flush, then close once the stream's last result is out. */

@@ -12,8 +12,9 @@
  *                     save) and continue the clock after the last `t` on JetStream with a new extractor: offset
  *                     T_last − 1, skip ≤ T_last;
  *     neither, but a registry entry → the clock only (zero state); nothing → a new stream.
- *   While another live instance still serves the id (draining, not yet saved), it waits for the final state, at
- *   most HANDOFF_WAIT_MS.
+ *   While another live instance still serves the id (draining, not yet saved), or its registry entry says it was
+ *   just handed off, it waits for the final state, at most HANDOFF_WAIT_MS; an instance whose heartbeat is stale or
+ *   that no longer answers its NATS ping (killed) is not waited for.
  * A normal end (hang-up) or an error deletes the saved state.
  */
 import { HANDOFF_WAIT_MS } from '../limits.ts';
@@ -32,6 +33,11 @@ export interface HandoffManagerOptions {
   readonly instance: string;
   /** Period of the periodic state saves, s (> 0). Default 5. */
   readonly snapshotIntervalS?: number;
+  /**
+   * Whether another instance's process is still connected (besides its fresh heartbeat), e.g. a NATS ping that a
+   * killed instance cannot answer. Default: the heartbeat alone.
+   */
+  readonly reachable?: (instance: string) => Promise<boolean>;
 }
 
 /** Counters of the hand-off. */
@@ -98,7 +104,8 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
 
   const alive = async (other: string): Promise<boolean> => {
     const hb = await store.getJson<InstanceEntry>(store.instances, other).catch(() => undefined);
-    return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
+    if (hb === undefined || Date.now() - hb.at >= INSTANCE_ALIVE_MS) return false;
+    return options.reachable ? options.reachable(other) : true;
   };
   const readState = async (id: string): Promise<SavedState | undefined> => {
     const e = await store.states.get(id).catch(() => null);
@@ -111,9 +118,13 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
     let entry: StreamEntry | undefined;
     for (;;) {
       [saved, entry] = await Promise.all([readState(streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
-      if (saved?.kind === 'final') break;
-      const servedElsewhere = entry !== undefined && entry.instance !== instance && entry.state === 'live';
-      if (!servedElsewhere || Date.now() >= deadline || !(await alive(entry!.instance))) break;
+      if (saved?.kind === 'final' || Date.now() >= deadline) break;
+      const other = entry !== undefined && entry.instance !== instance ? entry : undefined;
+      // Still served by a live instance, or just handed off by one (its final state may be on its way): wait.
+      if (!other || (other.state === 'live' && !(await alive(other.instance)))) {
+        saved = (await readState(streamId)) ?? saved; // it may have saved its final state just before it went
+        break;
+      }
       await sleep(100);
     }
     if (!saved && !entry) return undefined;
