@@ -64,74 +64,78 @@ interface CallState {
 
 const holds = (rule: AlertRule, value: number): boolean => (rule.direction === 'above' ? value > rule.threshold : value < rule.threshold);
 
+type Base = Omit<AlertEvent, 'state' | 'sinceT' | 't' | 'value'>;
+
+/** Advances the run of `rule` on `subject` by second t; returns the transition, if any. */
+function step(runs: Map<string, Run>, rule: AlertRule, subject: string, base: Base, t: number, value: number): AlertEvent | undefined {
+  const key = `${rule.id}\u0000${subject}`;
+  const run = runs.get(key) ?? { lastT: -Infinity, start: t, count: 0 };
+  runs.set(key, run);
+  if (t !== run.lastT + 1) run.count = 0; // a gap restarts the run
+  run.lastT = t;
+  if (holds(rule, value)) {
+    if (run.count === 0) run.start = t;
+    run.count++;
+    if (run.count >= rule.forS && !run.open) {
+      run.open = { ...base, state: 'raised', sinceT: run.start, t, value };
+      return run.open;
+    }
+    return undefined;
+  }
+  run.count = 0;
+  if (!run.open) return undefined;
+  const cleared: AlertEvent = { ...run.open, state: 'cleared', t, value };
+  run.open = undefined;
+  return cleared;
+}
+
+const baseOf = (rule: AlertRule, call: string, stream?: string, role?: TrackRole): Base => ({
+  type: 'alert', rule: rule.id, severity: rule.severity, label: rule.label, metric: rule.metric, direction: rule.direction,
+  threshold: rule.threshold, forS: rule.forS, scope: rule.scope, call, ...(stream ? { stream, role } : {}),
+});
+
+/** Closes every open run of `subject` (it ended). */
+function closeAll(runs: Map<string, Run>, subject: string): AlertEvent[] {
+  const out: AlertEvent[] = [];
+  for (const [key, run] of runs) {
+    if (key.slice(key.indexOf('\u0000') + 1) !== subject) continue;
+    if (run.open) out.push({ ...run.open, state: 'cleared', t: run.lastT, reason: 'ended' });
+    runs.delete(key);
+  }
+  return out;
+}
+
+/** Evaluates the call's seconds that are ready (`all`: every second kept, the call has ended). */
+function evaluateCall(runs: Map<string, Run>, callRules: readonly AlertRule[], call: string, state: CallState, out: AlertEvent[], all = false): void {
+  const lasts = [...state.tracks.values()];
+  if (lasts.length === 0 && !all) return;
+  const ready = all ? Infinity : Math.max(Math.min(...lasts), Math.max(...lasts) - CALL_SECOND_WAIT_S);
+  const due = [...state.seconds.keys()].filter((s) => s <= ready && s > state.evaluatedThrough).sort((a, b) => a - b);
+  for (const s of due) {
+    const values = state.seconds.get(s)!;
+    const mean = { arousal: values.reduce((n, v) => n + v.arousal, 0) / values.length, valence: values.reduce((n, v) => n + v.valence, 0) / values.length };
+    for (const rule of callRules) {
+      const e = step(runs, rule, call, baseOf(rule, call), s, mean[rule.metric]);
+      if (e) out.push(e);
+    }
+    state.evaluatedThrough = s;
+  }
+  for (const s of state.seconds.keys()) if (s <= state.evaluatedThrough) state.seconds.delete(s);
+}
+
 /** Creates an engine for `rules` (an empty list: no alerts, nothing kept). */
 export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
   const trackRules = rules.filter((r) => r.scope === 'track');
   const callRules = rules.filter((r) => r.scope === 'call');
   const runs = new Map<string, Run>(); // `${rule}\u0000${subject}`
   const calls = new Map<string, CallState>();
-
-  /** Advances one run by second t; returns the transition, if any. */
-  const step = (rule: AlertRule, subject: string, base: Omit<AlertEvent, 'state' | 'sinceT' | 't' | 'value'>, t: number, value: number): AlertEvent | undefined => {
-    const key = `${rule.id}\u0000${subject}`;
-    const run = runs.get(key) ?? { lastT: -Infinity, start: t, count: 0 };
-    runs.set(key, run);
-    if (t !== run.lastT + 1) run.count = 0; // a gap restarts the run
-    run.lastT = t;
-    if (holds(rule, value)) {
-      if (run.count === 0) run.start = t;
-      run.count++;
-      if (run.count >= rule.forS && !run.open) {
-        run.open = { ...base, state: 'raised', sinceT: run.start, t, value };
-        return run.open;
-      }
-      return undefined;
-    }
-    run.count = 0;
-    if (!run.open) return undefined;
-    const cleared: AlertEvent = { ...run.open, state: 'cleared', t, value };
-    run.open = undefined;
-    return cleared;
-  };
-  const baseOf = (rule: AlertRule, call: string, stream?: string, role?: TrackRole) => ({
-    type: 'alert' as const, rule: rule.id, severity: rule.severity, label: rule.label, metric: rule.metric, direction: rule.direction,
-    threshold: rule.threshold, forS: rule.forS, scope: rule.scope, call, ...(stream ? { stream, role } : {}),
-  });
-  /** Closes every open run of `subject` (it ended). */
-  const closeAll = (subject: string): AlertEvent[] => {
-    const out: AlertEvent[] = [];
-    for (const [key, run] of runs) {
-      if (key.slice(key.indexOf('\u0000') + 1) !== subject) continue;
-      if (run.open) out.push({ ...run.open, state: 'cleared', t: run.lastT, reason: 'ended' });
-      runs.delete(key);
-    }
-    return out;
-  };
-  /** Evaluates the call's seconds that are ready (`all`: every second kept, the call has ended). */
-  const evaluateCall = (call: string, state: CallState, out: AlertEvent[], all = false): void => {
-    const lasts = [...state.tracks.values()];
-    if (lasts.length === 0 && !all) return;
-    const ready = all ? Infinity : Math.max(Math.min(...lasts), Math.max(...lasts) - CALL_SECOND_WAIT_S);
-    const due = [...state.seconds.keys()].filter((s) => s <= ready && s > state.evaluatedThrough).sort((a, b) => a - b);
-    for (const s of due) {
-      const values = state.seconds.get(s)!;
-      const mean = { arousal: values.reduce((n, v) => n + v.arousal, 0) / values.length, valence: values.reduce((n, v) => n + v.valence, 0) / values.length };
-      for (const rule of callRules) {
-        const e = step(rule, call, baseOf(rule, call), s, mean[rule.metric]);
-        if (e) out.push(e);
-      }
-      state.evaluatedThrough = s;
-    }
-    for (const s of state.seconds.keys()) if (s <= state.evaluatedThrough) state.seconds.delete(s);
-  };
-
   return {
     onResult(stream, t, arousal, valence) {
       const out: AlertEvent[] = [];
       const { call, role } = callOf(stream);
       for (const rule of trackRules) {
         if (rule.track !== 'any' && rule.track !== role && role !== 'mixed') continue;
-        const e = step(rule, stream, baseOf(rule, call, stream, role), t, rule.metric === 'arousal' ? arousal : valence);
+        const e = step(runs, rule, stream, baseOf(rule, call, stream, role), t, rule.metric === 'arousal' ? arousal : valence);
         if (e) out.push(e);
       }
       if (callRules.length > 0) {
@@ -143,20 +147,20 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
           list.push({ arousal, valence });
           state.seconds.set(t, list);
         }
-        evaluateCall(call, state, out);
+        evaluateCall(runs, callRules, call, state, out);
       }
       return out;
     },
     onStreamEnded(stream) {
-      const out = closeAll(stream);
+      const out = closeAll(runs, stream);
       const { call } = callOf(stream);
       const state = calls.get(call);
       if (state) {
         state.tracks.delete(stream);
-        evaluateCall(call, state, out, state.tracks.size === 0);
+        evaluateCall(runs, callRules, call, state, out, state.tracks.size === 0);
         if (state.tracks.size === 0) {
           calls.delete(call);
-          out.push(...closeAll(call));
+          out.push(...closeAll(runs, call));
         }
       }
       return out;

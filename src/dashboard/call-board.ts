@@ -81,103 +81,117 @@ interface Row {
   lastSeenMs: number;
 }
 
+/** Everything a board keeps. */
+interface BoardState {
+  readonly engine: AlertEngine;
+  readonly emit: (u: BoardUpdate) => void;
+  readonly onAlert: (a: AlertEvent, storedAtMs: number) => void;
+  readonly rows: Map<string, Row>;
+  /** stream → ms it ended (its late results are ignored). */
+  readonly ended: Map<string, number>;
+  readonly instances: Map<string, InstanceEntry>;
+  readonly stats: { streams: number; untracked: number; results: number };
+}
+
+function view(r: Row): StreamRow {
+  const { call, role, channel } = callOf(r.stream);
+  return {
+    stream: r.stream, call, role, channel, instance: r.entry?.instance, kind: r.entry?.kind, since: r.entry?.since,
+    state: r.entry?.state ?? 'unknown', last: r.history.at(-1),
+  };
+}
+
+const instanceRows = (st: BoardState, now: number): InstanceRow[] => [...st.instances.values()].map((i) => ({
+  instance: i.instance, alive: now - i.at < INSTANCE_ALIVE_MS, draining: i.draining, streams: i.streams,
+}));
+
+/** The row of `stream`, created if there is room (else undefined, counted). */
+function rowOf(st: BoardState, stream: string, nowMs: number): Row | undefined {
+  let r = st.rows.get(stream);
+  if (r) return r;
+  if (st.rows.size >= MAX_DASHBOARD_STREAMS) {
+    st.stats.untracked++;
+    return undefined;
+  }
+  r = { stream, entry: undefined, history: [], lastSeenMs: nowMs };
+  st.rows.set(stream, r);
+  st.stats.streams = st.rows.size;
+  return r;
+}
+
+function drop(st: BoardState, stream: string): void {
+  if (!st.rows.delete(stream)) return;
+  st.stats.streams = st.rows.size;
+  st.emit({ type: 'gone', stream });
+}
+
+function passAlerts(st: BoardState, list: AlertEvent[], storedAtMs: number): void {
+  for (const a of list) {
+    st.emit({ type: 'alert', alert: a });
+    st.onAlert(a, storedAtMs);
+  }
+}
+
+function onAv(st: BoardState, m: FeedMessage): void {
+  const { t, arousal, valence } = m.body as { t?: unknown; arousal?: unknown; valence?: unknown };
+  if (typeof t !== 'number' || typeof arousal !== 'number' || typeof valence !== 'number' || st.ended.has(m.stream)) return;
+  const r = rowOf(st, m.stream, Date.now());
+  if (!r) return;
+  const fresh = r.history.length === 0;
+  const last = r.history.at(-1);
+  if (last && t <= last[0]) return; // replayed twice (a reconnect of the consumer)
+  st.stats.results++;
+  r.history.push([t, arousal, valence]);
+  while (r.history.length > 0 && r.history[0][0] <= t - DASHBOARD_HISTORY_S) r.history.shift();
+  r.lastSeenMs = Date.now();
+  if (fresh) st.emit({ type: 'row', row: view(r) });
+  st.emit({ type: 'point', stream: m.stream, t, a: arousal, v: valence, at: m.storedAtMs });
+  passAlerts(st, st.engine.onResult(m.stream, t, arousal, valence), m.storedAtMs);
+}
+
+function onEvent(st: BoardState, m: FeedMessage): void {
+  const b = m.body as { type?: unknown; state?: unknown; handoff?: unknown };
+  const isEnd = b.type === 'error' || (b.type === 'stream' && b.state === 'ended' && b.handoff !== true);
+  if (b.type === 'stream' && b.state === 'started') {
+    st.ended.delete(m.stream);
+    const r = rowOf(st, m.stream, Date.now());
+    if (r) st.emit({ type: 'row', row: view(r) });
+  } else if (isEnd) {
+    st.ended.set(m.stream, Date.now());
+    drop(st, m.stream);
+    passAlerts(st, st.engine.onStreamEnded(m.stream), m.storedAtMs);
+  }
+}
+
 /** Creates a board; `emit` gets every page update, `onAlert` every alert transition (with the result's store time). */
 export function createCallBoard(engine: AlertEngine, emit: (u: BoardUpdate) => void, onAlert: (a: AlertEvent, storedAtMs: number) => void): CallBoard {
-  const rows = new Map<string, Row>();
-  const ended = new Map<string, number>(); // stream → ms it ended (its late results are ignored)
-  const instances = new Map<string, InstanceEntry>();
-  const stats = { streams: 0, untracked: 0, results: 0 };
-
-  const view = (r: Row): StreamRow => {
-    const { call, role, channel } = callOf(r.stream);
-    return {
-      stream: r.stream, call, role, channel, instance: r.entry?.instance, kind: r.entry?.kind, since: r.entry?.since,
-      state: r.entry?.state ?? 'unknown', last: r.history.at(-1),
-    };
-  };
-  const instanceRows = (now: number): InstanceRow[] => [...instances.values()].map((i) => ({
-    instance: i.instance, alive: now - i.at < INSTANCE_ALIVE_MS, draining: i.draining, streams: i.streams,
-  }));
-  const rowOf = (stream: string, nowMs: number): Row | undefined => {
-    let r = rows.get(stream);
-    if (r) return r;
-    if (rows.size >= MAX_DASHBOARD_STREAMS) {
-      stats.untracked++;
-      return undefined;
-    }
-    r = { stream, entry: undefined, history: [], lastSeenMs: nowMs };
-    rows.set(stream, r);
-    stats.streams = rows.size;
-    return r;
-  };
-  const drop = (stream: string): void => {
-    if (!rows.delete(stream)) return;
-    stats.streams = rows.size;
-    emit({ type: 'gone', stream });
-  };
-  const alerts = (list: AlertEvent[], storedAtMs: number): void => {
-    for (const a of list) {
-      emit({ type: 'alert', alert: a });
-      onAlert(a, storedAtMs);
-    }
-  };
-
-  const onAv = (m: FeedMessage): void => {
-    const { t, arousal, valence } = m.body as { t?: unknown; arousal?: unknown; valence?: unknown };
-    if (typeof t !== 'number' || typeof arousal !== 'number' || typeof valence !== 'number' || ended.has(m.stream)) return;
-    const r = rowOf(m.stream, Date.now());
-    if (!r) return;
-    const fresh = r.history.length === 0;
-    const last = r.history.at(-1);
-    if (last && t <= last[0]) return; // replayed twice (a reconnect of the consumer)
-    stats.results++;
-    r.history.push([t, arousal, valence]);
-    while (r.history.length > 0 && r.history[0][0] <= t - DASHBOARD_HISTORY_S) r.history.shift();
-    r.lastSeenMs = Date.now();
-    if (fresh) emit({ type: 'row', row: view(r) });
-    emit({ type: 'point', stream: m.stream, t, a: arousal, v: valence, at: m.storedAtMs });
-    alerts(engine.onResult(m.stream, t, arousal, valence), m.storedAtMs);
-  };
-  const onEvent = (m: FeedMessage): void => {
-    const b = m.body as { type?: unknown; state?: unknown; handoff?: unknown };
-    const isEnd = b.type === 'error' || (b.type === 'stream' && b.state === 'ended' && b.handoff !== true);
-    if (b.type === 'stream' && b.state === 'started') {
-      ended.delete(m.stream);
-      const r = rowOf(m.stream, Date.now());
-      if (r) emit({ type: 'row', row: view(r) });
-    } else if (isEnd) {
-      ended.set(m.stream, Date.now());
-      drop(m.stream);
-      alerts(engine.onStreamEnded(m.stream), m.storedAtMs);
-    }
-  };
-
+  const st: BoardState = { engine, emit, onAlert, rows: new Map(), ended: new Map(), instances: new Map(), stats: { streams: 0, untracked: 0, results: 0 } };
   return {
-    stats,
-    onMessage: (m) => (m.kind === 'av' ? onAv(m) : onEvent(m)),
+    stats: st.stats,
+    onMessage: (m) => (m.kind === 'av' ? onAv(st, m) : onEvent(st, m)),
     onStreamEntry(stream, entry) {
-      const r = entry ? rowOf(stream, Date.now()) : rows.get(stream);
+      const r = entry ? rowOf(st, stream, Date.now()) : st.rows.get(stream);
       if (!r) return;
       r.entry = entry;
       if (entry) r.lastSeenMs = Date.now();
       emit({ type: 'row', row: view(r) });
     },
     onInstanceEntry(instance, entry) {
-      if (entry) instances.set(instance, entry);
-      else instances.delete(instance);
-      emit({ type: 'instances', instances: instanceRows(Date.now()) });
+      if (entry) st.instances.set(instance, entry);
+      else st.instances.delete(instance);
+      emit({ type: 'instances', instances: instanceRows(st, Date.now()) });
     },
     sweep(nowMs) {
-      for (const [stream, r] of rows) if (!r.entry && nowMs - r.lastSeenMs > STALE_ROW_MS) drop(stream);
-      for (const [stream, at] of ended) if (nowMs - at > STALE_ROW_MS) ended.delete(stream);
-      emit({ type: 'instances', instances: instanceRows(nowMs) });
+      for (const [stream, r] of st.rows) if (!r.entry && nowMs - r.lastSeenMs > STALE_ROW_MS) drop(st, stream);
+      for (const [stream, at] of st.ended) if (nowMs - at > STALE_ROW_MS) st.ended.delete(stream);
+      emit({ type: 'instances', instances: instanceRows(st, nowMs) });
     },
     snapshot() {
       const now = Date.now();
       return {
         type: 'snapshot', now, historyS: DASHBOARD_HISTORY_S,
-        streams: [...rows.values()].map((r) => ({ ...view(r), history: r.history })),
-        instances: instanceRows(now), alerts: engine.active(),
+        streams: [...st.rows.values()].map((r) => ({ ...view(r), history: r.history })),
+        instances: instanceRows(st, now), alerts: engine.active(),
       };
     },
   };

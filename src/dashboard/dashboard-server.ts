@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { EmostreamError } from '../errors.ts';
 import { openClusterStore } from '../cluster/cluster-store.ts';
@@ -75,6 +76,47 @@ function listen(http: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** What the HTTP and upgrade handlers need. */
+interface ServeContext {
+  readonly link: NatsLink;
+  readonly board: CallBoard;
+  readonly sink: AlertSink;
+  readonly clients: Set<PageClient>;
+  readonly token: string | undefined;
+  readonly page: string;
+  readonly snapshot: () => string;
+}
+
+const allowed = (ctx: ServeContext, req: IncomingMessage, url: URL): boolean => tokenMatches(ctx.token, presentedToken(req, url));
+
+function handleRequest(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
+  if (url.pathname === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify({ ok: ctx.link.connected, nats: ctx.link.connected, clients: ctx.clients.size, ...ctx.board.stats, alerts: ctx.sink.stats }));
+  }
+  if (url.pathname !== '/') return void res.writeHead(404).end();
+  if (!allowed(ctx, req, url)) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('missing or wrong token (?token=)\n');
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(ctx.page);
+}
+
+function handleUpgrade(ctx: ServeContext, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  socket.on('error', () => socket.destroy());
+  if (url.pathname !== '/updates') return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  if (!allowed(ctx, req, url)) return void socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('error', () => undefined);
+    if (ctx.clients.size >= MAX_DASHBOARD_CLIENTS) return ws.close(1013, 'too many dashboard pages');
+    const client: PageClient = { ws, stale: false };
+    ctx.clients.add(client);
+    ws.once('close', () => ctx.clients.delete(client));
+    ws.send(ctx.snapshot());
+  });
+}
+
 /** Connects to NATS (EMO_ERR_NETWORK if it cannot), starts reading the cluster and serving the page. */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const host = options.host ?? '127.0.0.1';
@@ -97,35 +139,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     });
     const sweeper = setInterval(() => board.sweep(Date.now()), 1000);
     sweeper.unref();
-    const page = renderDashboardPage();
-    const allowed = (req: IncomingMessage, url: URL): boolean => tokenMatches(options.token, presentedToken(req, url));
-    http = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
-      if (url.pathname === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ ok: link.connected, nats: link.connected, clients: clients.size, ...board.stats, alerts: sink.stats }));
-      }
-      if (url.pathname !== '/') return void res.writeHead(404).end();
-      if (!allowed(req, url)) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('missing or wrong token (?token=)\n');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(page);
-    });
+    const ctx: ServeContext = { link, board, sink, clients, token: options.token, page: renderDashboardPage(), snapshot };
+    http = createServer((req, res) => handleRequest(ctx, req, res));
     const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
-    http.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      socket.on('error', () => socket.destroy());
-      if (url.pathname !== '/updates') return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      if (!allowed(req, url)) return void socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('error', () => undefined);
-        if (clients.size >= MAX_DASHBOARD_CLIENTS) return ws.close(1013, 'too many dashboard pages');
-        const client: PageClient = { ws, stale: false };
-        clients.add(client);
-        ws.once('close', () => clients.delete(client));
-        ws.send(snapshot());
-      });
-    });
+    http.on('upgrade', (req, socket, head) => handleUpgrade(ctx, wss, req, socket, head));
     await listen(http, host, port);
     const actual = (http.address() as AddressInfo).port;
     const server = http;

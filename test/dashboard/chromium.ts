@@ -1,7 +1,8 @@
 /**
  * Headless Chromium driven over the DevTools protocol (a WebSocket, the `ws` package): open a page, evaluate
  * expressions in it (DOM checks), take PNG screenshots. Started with the project's flags and a fresh profile
- * directory; `close()` kills it (and `process.on('exit')` does if a test forgets).
+ * directory, in its own process group; `close()` ends that group (SIGTERM, then SIGKILL) and removes the profile
+ * (`process.on('exit')` kills the group if a test forgets).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,11 @@ export function chromiumSkipReason(): string | undefined {
 }
 
 const alive = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of alive) c.kill('SIGKILL'); });
+/** Signals Chromium's process group (the browser and the helpers it started). */
+const killGroup = (c: ChildProcess, signal: NodeJS.Signals): void => {
+  try { process.kill(-c.pid!, signal); } catch { /* already gone */ }
+};
+process.once('exit', () => { for (const c of alive) killGroup(c, 'SIGKILL'); });
 
 /** A page in a headless Chromium. */
 export interface BrowserPage {
@@ -35,7 +40,7 @@ export async function openPage(url: string, width: number, height: number): Prom
   const profile = mkdtempSync(join(tmpdir(), 'emostream-chromium-'));
   const child = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
+  { stdio: ['ignore', 'ignore', 'pipe'], detached: true }); // its own process group: close() ends its helpers too
   alive.add(child);
   const exited = new Promise<void>((r) => child.once('exit', () => { alive.delete(child); r(); }));
   const browserWs = await new Promise<string>((resolve, reject) => {
@@ -90,9 +95,13 @@ export async function openPage(url: string, width: number, height: number): Prom
     },
     async close() {
       ws.close();
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGTERM'); // a clean shutdown: nothing writes to the profile afterwards
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      clearTimeout(timer);
+      await new Promise((r) => setTimeout(r, 200)); // helpers leave after the browser
+      killGroup(child, 'SIGKILL');
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

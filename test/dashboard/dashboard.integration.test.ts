@@ -149,11 +149,10 @@ run('screenshot (1440×900): alert rows on top, red critical badges, sparklines 
 test.after(async () => {
   if (ticker) clearInterval(ticker);
   await ticking.catch(() => undefined);
-  await page?.close();
-  await dashboard?.close();
-  await publisher?.close();
-  webhook?.close();
-  await nats?.dispose();
+  // Each step on its own, so that one failing does not leave the nats-server or the browser running.
+  for (const step of [() => page?.close(), () => dashboard?.close(), () => publisher?.close(), () => { webhook?.close(); }, () => nats?.dispose()]) {
+    await Promise.resolve().then(step).catch((err: unknown) => console.error(`teardown: ${(err as Error).message}`));
+  }
   dir.cleanup();
 });
 
