@@ -16,6 +16,7 @@ export type EmostreamErrorCode =
   | 'EMO_ERR_NETWORK' // stream URL or socket failure
   | 'EMO_ERR_DATASET' // bad manifest or training data
   | 'EMO_ERR_INTERRUPTED' // stopped by Ctrl-C (after saving what can be resumed)
+  | 'EMO_ERR_OVERLOAD' // a stream's audio arrives faster than the server can analyse it (protocol code server_full)
   | 'EMO_ERR_INTERNAL'; // a bug: please report
 
 export class EmostreamError extends Error {
@@ -41,6 +42,7 @@ export const EXIT_CODES: Readonly<Record<EmostreamErrorCode, number>> = Object.f
   EMO_ERR_NETWORK: 9,
   EMO_ERR_DATASET: 10,
   EMO_ERR_INTERRUPTED: 130,
+  EMO_ERR_OVERLOAD: 11,
   EMO_ERR_INTERNAL: 70,
 });
 

@@ -4,7 +4,9 @@
  * - Features: `extractFeatures` (whole file or samples), `createWindowExtractor` (streaming), with the column names
  *   `FRAME_COLUMN_NAMES` (130 LLD values per 10 ms frame) and `POOLED_FEATURE_NAMES` (260 pooled per second).
  * - Models: `loadModel` (an emostream ONNX file), `shippedModelPath` / `defaultShippedModel` (the models shipped
- *   in the package: 'speech', 'music'), and the `EmotionModel` contract (per-stream state, snapshot/restore).
+ *   in the package: 'speech', 'music'), and the `EmotionModel` contract (per-stream state, snapshot/restore);
+ *   `shippedContentClassifier` (speech / music / silence / mixed per second), `loadShippedAutoModel` (`--model auto`),
+ *   `predictionConfidence` (confidence and 90 % intervals from a model's uncertainty).
  * - Analysis: `createAnalyser` (push samples, get one estimate per second), `analyseFile` (a whole file), both
  *   through the same pipeline as the server; `startServer` (WebSocket results, ingest, OBS overlay, metrics).
  * - Audio: `loadAudioFile` (decode + mono mixdown + resampling).
@@ -34,6 +36,13 @@ export { DEFAULT_STREAM_NORM, type StreamNormConfig, type StreamNormKind } from 
 export type {
   EmotionModel, LoadModelOptions, ModelMetadata, ModelDomain, StreamFeatures, StreamPrediction, StreamStateSnapshot,
 } from './model/types.ts';
+
+export {
+  shippedContentClassifier, loadContentClassifier, CONTENT_LABELS, type ContentClassifier, type ContentEstimate, type ContentLabel,
+} from './model/content-classifier.ts';
+export { createAutoModel, isAutoModel, type AutoModel, type AutoModelOptions } from './model/auto-model.ts';
+export { loadShippedAutoModel } from './model/auto-loading.ts';
+export { predictionConfidence, INTERVAL_LEVEL, type PredictionConfidence, type PredictionInterval } from './model/confidence.ts';
 
 export {
   createAnalyser, analyseFile, resolveModel,

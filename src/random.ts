@@ -13,3 +13,14 @@ export function mulberry32(seed: number): () => number {
     return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A seeded random permutation of `items` (Fisher–Yates with mulberry32; same seed → same order). */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = items.slice();
+  const u = mulberry32(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

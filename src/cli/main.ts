@@ -54,6 +54,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'run the paper protocol (ID / CD / CDTL, grids, trials) from a plan JSON',
     load: async () => { const m = await import('./commands/experiment.ts'); return { help: m.EXPERIMENT_HELP, run: m.runExperiment }; },
   },
+  'train-content': {
+    summary: 'train and evaluate the speech / music / silence / mixed content classifier (models/content.json)',
+    load: async () => { const m = await import('./commands/train-content.ts'); return { help: m.TRAIN_CONTENT_HELP, run: m.runTrainContent }; },
+  },
   export: {
     summary: 'trained run folder → ONNX model with standardisation and metadata',
     load: async () => { const m = await import('./commands/export.ts'); return { help: m.EXPORT_HELP, run: m.runExportCommand }; },

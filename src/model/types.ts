@@ -186,7 +186,10 @@ export interface StreamPrediction {
   /** Ensemble mean (the single network's output for K = 1). */
   readonly arousal: number;
   readonly valence: number;
-  /** Calibrated standard deviations of arousal and valence (ensembles only). */
+  /**
+   * Calibrated standard deviations of the two outputs (same units as arousal/valence), when the model estimates
+   * its uncertainty (e.g. the spread of an ensemble of fold models inside one graph); absent otherwise.
+   */
   readonly uncertainty?: { readonly arousalSd: number; readonly valenceSd: number };
 }
 

@@ -13,11 +13,15 @@ import type { AudioChunk, StreamSource } from '../audio/sources/types.ts';
 import { loadModel } from '../model/session.ts';
 import { defaultShippedModel, isShippedModelName, shippedModelPath, type ShippedModelName } from '../model/shipped-models.ts';
 import type { EmotionModel } from '../model/types.ts';
+import { AUTO_MODEL_NAME, loadShippedAutoModel } from '../model/auto-loading.ts';
 import { createPipeline } from './create-pipeline.ts';
 import type { AvResult, PipelineEvent } from './types.ts';
 
-/** Which model to run: a loaded model (the caller keeps ownership), a shipped model's name, or a model file path. */
-export type ModelChoice = EmotionModel | ShippedModelName | 'default' | (string & {});
+/**
+ * Which model to run: a loaded model (the caller keeps ownership), a shipped model's name, 'auto' (speech or music
+ * per second by content, src/model/auto-model.ts), or a model file path.
+ */
+export type ModelChoice = EmotionModel | ShippedModelName | 'default' | 'auto' | (string & {});
 
 /** One second's estimate. */
 export interface EmotionEstimate {
@@ -27,8 +31,12 @@ export interface EmotionEstimate {
   readonly arousal: number;
   /** Valence in [−1, 1] (negative … positive). */
   readonly valence: number;
-  /** `<domain>@<version>` of the model. */
+  /** `<domain>@<version>` of the model (with 'auto': of the model that produced this second). */
   readonly model: string;
+  /** What the second holds: 'speech', 'music', 'silence' or 'mixed'. */
+  readonly content?: string;
+  /** Confidence in [0, 1] (src/model/confidence.ts); null when the model gives no uncertainty. */
+  readonly confidence?: number | null;
 }
 
 /** Options of `createAnalyser`. */
@@ -54,13 +62,17 @@ export interface Analyser {
 /** Loads `choice` unless it is already a model; `owned` says whether the caller of this function must release it. */
 export async function resolveModel(choice: ModelChoice = 'default'): Promise<{ model: EmotionModel; owned: boolean }> {
   if (typeof choice !== 'string') return { model: choice, owned: false };
+  if (choice === AUTO_MODEL_NAME) return { model: await loadShippedAutoModel(), owned: true };
   const path = choice === 'default' ? (await defaultShippedModel()).path : isShippedModelName(choice) ? shippedModelPath(choice) : choice;
   return { model: await loadModel(path), owned: true };
 }
 
 let analysers = 0;
 
-const estimateOf = (r: AvResult): EmotionEstimate => ({ t: Math.round(r.t * 1e6) / 1e6, arousal: r.arousal, valence: r.valence, model: r.model });
+const estimateOf = (r: AvResult): EmotionEstimate => ({
+  t: Math.round(r.t * 1e6) / 1e6, arousal: r.arousal, valence: r.valence, model: r.model,
+  ...(r.content && { content: r.content.label }), confidence: r.confidence ?? null,
+});
 
 /** Runs one source through the pipeline, calling `onAv` per result; rejects with the stream's error. */
 async function runSource(source: StreamSource, model: EmotionModel, onAv: (r: AvResult) => void): Promise<void> {

@@ -5,7 +5,8 @@
  *     └─ per stream: chunks → extractWindows()                  (window extractor in this thread)
  *                    chunks → extractWindowsInWorkers(featurePool)  (the same window extractor in a worker thread)
  *        → bracketStream (started … ended | error)
- *   merged → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
+ *   merged → classifyContent (speech / music / silence / mixed per window; src/model/content-classifier.ts)
+ *          → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
  *
  * A stream handed over between processes (HandoffSource, src/server/handoff) may continue a saved extractor state,
  * has its clock shifted and warm-up windows dropped (handoffWindows), its saved model state restored at `started`,
@@ -19,6 +20,8 @@
 import { mergeMap, type Observable } from 'rxjs';
 import type { StreamSource } from '../audio/sources/types.ts';
 import type { EmotionModel } from '../model/types.ts';
+import { shippedContentClassifier, type ContentClassifier } from '../model/content-classifier.ts';
+import { classifyContent } from './classify-content.ts';
 import { extractWindows } from './extract.ts';
 import { extractWindowsInWorkers, type WorkerExtractOptions } from './extract-in-workers.ts';
 import type { FeaturePool } from './feature-pool.ts';
@@ -36,6 +39,8 @@ export interface PipelineOptions extends InferOptions, WorkerExtractOptions {
    * decoded in memory already and, unless paced, are read faster than real time on purpose.
    */
   readonly featurePool?: FeaturePool;
+  /** Content classifier tagging each second (results carry `content`); null: none. Default the shipped models/content.json. */
+  readonly content?: ContentClassifier | null;
 }
 
 /** Runs every stream of `sources$` through resampling, LLD extraction, pooling and batched inference. */
@@ -53,8 +58,7 @@ export function createPipeline(sources$: Observable<StreamSource>, options: Pipe
       ).pipe(handoffWindows(source)),
     );
   };
-  return sources$.pipe(
-    mergeMap(perStream),
-    inferBatched(options.model, options),
-  );
+  const content = options.content === undefined ? shippedContentClassifier() : options.content;
+  const merged = sources$.pipe(mergeMap(perStream));
+  return (content ? merged.pipe(classifyContent(content)) : merged).pipe(inferBatched(options.model, options));
 }

@@ -90,7 +90,7 @@ export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtrac
         const waitingS = stream.queuedSamples / rateHz;
         if (waitingS > maxQueuedS) {
           const message = `stream "${streamId}": ${waitingS.toFixed(1)} s of audio wait for feature extraction (limit ${maxQueuedS} s); the server cannot keep up`;
-          fail(Object.assign(new EmostreamError('EMO_ERR_INTERNAL', message), { protocolCode: 'server_full' }));
+          fail(Object.assign(new EmostreamError('EMO_ERR_OVERLOAD', message), { protocolCode: 'server_full' }));
         } else if (!lagging && waitingS > lagAfterS) {
           lagging = true;
           subscriber.next({ type: 'lag', streamId, pendingWindows: Math.ceil(waitingS) });

@@ -16,7 +16,9 @@
  * @see extractWindows (before), serializeEvents (after).
  */
 import { Observable } from 'rxjs';
+import { isAutoModel } from '../model/auto-model.ts';
 import type { EmotionModel, StreamFeatures } from '../model/types.ts';
+import { resultDetails } from './result-details.ts';
 import type { AvResult, LagEvent, Operator, PipelineEvent, PooledWindow, StreamItem } from './types.ts';
 
 /** Options of `inferBatched`. */
@@ -28,8 +30,9 @@ export interface InferOptions {
 /** Defaults of `inferBatched`. */
 export const DEFAULT_INFER_OPTIONS: Readonly<Required<InferOptions>> = Object.freeze({ maxPendingWindows: 5 });
 
-/** Model label shown in results: `<domain>@<version>`. */
+/** Model label shown in results: `<domain>@<version>` (an auto model: `auto(speech@…,music@…)`). */
 export function modelLabel(model: EmotionModel): string {
+  if (isAutoModel(model)) return model.label;
   return `${model.metadata.domain}@${model.metadata.modelVersion}`;
 }
 
@@ -85,6 +88,7 @@ export function inferBatched(model: EmotionModel, options: InferOptions = {}): O
           const result: AvResult = {
             type: 'av', streamId: w.streamId, t: w.endTimeS,
             arousal: predictions[k].arousal, valence: predictions[k].valence, model: label, completedAtMs: w.completedAtMs,
+            ...resultDetails(w, predictions[k]),
           };
           lastT.set(w.streamId, w.endTimeS);
           subscriber.next(result);

@@ -8,7 +8,7 @@
  * @see inferBatched (before).
  */
 import { map } from 'rxjs';
-import type { Operator, PipelineEvent } from './types.ts';
+import type { AvResult, Operator, PipelineEvent } from './types.ts';
 
 /** A serialised event with the stream it belongs to (for per-stream subscriptions). */
 export interface SerializedEvent {
@@ -31,6 +31,25 @@ export interface SerializeOptions {
 /** Seconds rounded to 1 µs (window end times are multiples of 10 ms computed in binary floating point). */
 const roundTime = (s: number): number => Math.round(s * 1e6) / 1e6;
 
+/** Rounded to 4 decimals (confidence, interval bounds: far below their own uncertainty). */
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * The protocol-2 fields of a result (docs/protocol.md): `confidence` and `interval` (null when the model gives no
+ * uncertainty), `content` and `content_p` (when the pipeline classifies content). Fields the result lacks are left out.
+ */
+function resultFields(event: AvResult, msg: Record<string, unknown>): void {
+  if (event.confidence !== undefined) msg.confidence = event.confidence === null ? null : round4(event.confidence);
+  if (event.interval !== undefined) {
+    const i = event.interval;
+    msg.interval = i === null ? null : { level: i.level, arousal: i.arousal.map(round4), valence: i.valence.map(round4) };
+  }
+  if (event.content) {
+    msg.content = event.content.label;
+    msg.content_p = Math.round(event.content.probability * 1000) / 1000;
+  }
+}
+
 /** The protocol message object of one pipeline event (`latencyMs` only for av results). */
 export function eventMessage(event: PipelineEvent, latencyMs?: number): Record<string, unknown> {
   switch (event.type) {
@@ -38,6 +57,7 @@ export function eventMessage(event: PipelineEvent, latencyMs?: number): Record<s
       const msg: Record<string, unknown> = {
         type: 'av', stream: event.streamId, t: roundTime(event.t), arousal: event.arousal, valence: event.valence, model: event.model,
       };
+      resultFields(event, msg);
       if (latencyMs !== undefined) msg.latency_ms = Math.round(latencyMs * 100) / 100;
       return msg;
     }

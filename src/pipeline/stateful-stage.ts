@@ -97,7 +97,7 @@ export function statefulStage<In, Out, State>(name: string, hooks: StageHooks<In
         if (backlog) {
           if (backlog.length >= maxBacklog) {
             const message = `${name}: more than ${maxBacklog} chunks arrived while the stage was starting`;
-            fail(Object.assign(new EmostreamError('EMO_ERR_INTERNAL', message), { protocolCode: 'server_full' }));
+            fail(Object.assign(new EmostreamError('EMO_ERR_OVERLOAD', message), { protocolCode: 'server_full' }));
             return;
           }
           backlog.push(value);

@@ -35,6 +35,7 @@ export function streamErrorCode(err: unknown): string {
     case 'EMO_ERR_DEVICE': return 'device';
     case 'EMO_ERR_NETWORK': return 'network';
     case 'EMO_ERR_MODEL': return 'model';
+    case 'EMO_ERR_OVERLOAD': return 'server_full';
     default: return 'internal';
   }
 }

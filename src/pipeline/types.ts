@@ -5,6 +5,8 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { StreamSource } from '../audio/sources/types.ts';
 import type { StreamStateSnapshot } from '../model/types.ts';
+import type { PredictionInterval } from '../model/confidence.ts';
+import type { ContentEstimate } from '../model/content-classifier.ts';
 
 /** A pipeline stage: one named RxJS operator per file, its state in the per-subscription closure. */
 export type Operator<In, Out> = OperatorFunction<In, Out>;
@@ -21,6 +23,8 @@ export interface PooledWindow {
   readonly features: Float32Array;
   /** `arrivedAtMs` of the audio chunk whose push completed this window (performance.now() ms). */
   readonly completedAtMs: number;
+  /** What the window holds (set by `classifyContent`; absent when the pipeline runs no content classifier). */
+  readonly content?: ContentEstimate;
 }
 
 /** One arousal/valence estimate of one stream for one second. */
@@ -32,10 +36,16 @@ export interface AvResult {
   /** De-standardised model output, nominally in [-1, 1], never clamped. */
   readonly arousal: number;
   readonly valence: number;
-  /** `<domain>@<version>` of the model. */
+  /** `<domain>@<version>` of the model that produced this second (with `--model auto`, the routed one). */
   readonly model: string;
   /** As in `PooledWindow.completedAtMs`. */
   readonly completedAtMs: number;
+  /** Confidence in [0, 1] from the model's uncertainty (src/model/confidence.ts); null: the model gives none. */
+  readonly confidence?: number | null;
+  /** Nominal 90 % intervals of arousal and valence; null: the model gives no uncertainty. */
+  readonly interval?: PredictionInterval | null;
+  /** The window's content (as in `PooledWindow.content`). */
+  readonly content?: ContentEstimate;
 }
 
 /** A stream started or ended normally (after its last result). */

@@ -1,13 +1,15 @@
 /**
  * Plain HTTP endpoints: `GET /health` (JSON status), `GET /metrics` (Prometheus text: the server's metrics, then the
- * default process metrics of process-metrics.ts) and `GET /overlay?stream=<id>`
- * (the OBS overlay page). Everything else is 404; methods other than GET/HEAD are 405. With a token configured,
- * /metrics and /overlay need it (header or `?token=`); /health never does and reveals no stream names then.
+ * default process metrics of process-metrics.ts), `GET /overlay?stream=<id>` (the OBS overlay page, options in
+ * page-options.ts) and `GET /stage?stream=<id>` (the performer's visualiser); a bad page parameter is a 400. Everything else is 404; methods other than GET/HEAD are 405. With a token configured,
+ * /metrics, /overlay and /stage need it (header or `?token=`); /health never does and reveals no stream names then.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken, tokenMatches } from './auth.ts';
+import { EmostreamError } from '../errors.ts';
 import { renderOverlayPage, type TrailPoint } from './overlay-page.ts';
-import { STREAM_ID_PATTERN } from '../audio/sources/types.ts';
+import { parseOverlayQuery, streamParam } from './page-options.ts';
+import { renderStagePage } from './stage-page.ts';
 import { TRAIL_LENGTH } from './limits.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ProcessMetrics } from './process-metrics.ts';
@@ -54,17 +56,23 @@ export function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpC
     case '/metrics':
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
       return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render() + ctx.processMetrics.render());
-    case '/overlay': {
+    case '/overlay':
+    case '/stage': {
       if (!authorized) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n');
-      const stream = url.searchParams.get('stream') ?? undefined;
-      if (stream !== undefined && !STREAM_ID_PATTERN.test(stream)) return send(res, 400, 'text/plain; charset=utf-8', 'bad stream id\n');
-      const html = renderOverlayPage({
-        stream, token: ctx.token === undefined ? undefined : presentedToken(req, url),
-        trail: stream === undefined ? [] : ctx.trail(stream), trailLength: TRAIL_LENGTH,
-      });
+      let html: string;
+      try {
+        const token = ctx.token === undefined ? undefined : presentedToken(req, url);
+        const streams = Object.fromEntries(ctx.streamIds().map((id) => [id, { trail: ctx.trail(id) }]));
+        html = url.pathname === '/overlay'
+          ? renderOverlayPage({ ...parseOverlayQuery(url), token, streams, trailLength: TRAIL_LENGTH })
+          : renderStagePage({ stream: streamParam(url), token, streams, trailLength: TRAIL_LENGTH });
+      } catch (err) {
+        if (!(err instanceof EmostreamError)) throw err;
+        return send(res, 400, 'text/plain; charset=utf-8', `${url.pathname}: ${err.message}\n`);
+      }
       return send(res, 200, 'text/html; charset=utf-8', html);
     }
     default:
-      return send(res, 404, 'text/plain; charset=utf-8', 'not found (endpoints: /results, /ingest (WebSocket), /overlay, /health, /metrics)\n');
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found (endpoints: /results, /ingest (WebSocket), /overlay, /stage, /health, /metrics)\n');
   }
 }

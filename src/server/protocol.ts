@@ -4,8 +4,11 @@
  * stream `error`) are serialised by the pipeline (src/pipeline/serialize.ts).
  */
 
-/** Protocol version announced in `hello` and `ready`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol version announced in `hello` and `ready`. 2 adds, to `av` only, `confidence`, `interval`, `content` and
+ * `content_p` (docs/protocol.md); every version-1 field is unchanged, so version-1 clients keep working.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Connection-level error codes and what they do: close code (undefined: the connection stays open). */
 export const CONNECTION_ERRORS = Object.freeze({

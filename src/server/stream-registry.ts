@@ -96,7 +96,7 @@ function bookEvent(metrics: ServerMetrics, entry: Entry | undefined, event: Seri
       metrics.observeLatency(event.latencyMs);
     }
     if (entry) {
-      entry.trail.push({ t: e.t, arousal: e.arousal, valence: e.valence });
+      entry.trail.push({ t: e.t, arousal: e.arousal, valence: e.valence, ...(e.content && { content: e.content.label }), ...(e.confidence !== undefined && { confidence: e.confidence }) });
       if (entry.trail.length > TRAIL_LENGTH) entry.trail.shift();
     }
   } else if (e.type === 'lag') {

@@ -77,4 +77,13 @@ test('eventMessage rounds t to 1 µs (window ends are binary multiples of 10 ms)
   assert.is(eventMessage(E.a, 4.2345).latency_ms, 4.23);
 });
 
+test('protocol 2: confidence / interval (null without uncertainty), content and content_p, latency_ms last', () => {
+  const content = { label: 'music' as const, probability: 0.87654, probabilities: { speech: 0.1, music: 0.87654, silence: 0.02346, mixed: 0 } };
+  const withC: AvResult = { ...AV, confidence: 0.612345, interval: { level: 0.9, arousal: [0.1234567, 0.3765433], valence: [-0.7, -0.3] }, content };
+  assert.is(JSON.stringify(eventMessage(withC, 1.234)),
+    '{"type":"av","stream":"c1","t":2,"arousal":0.25,"valence":-0.5,"model":"speech@1","confidence":0.6123,"interval":{"level":0.9,"arousal":[0.1235,0.3765],"valence":[-0.7,-0.3]},"content":"music","content_p":0.877,"latency_ms":1.23}');
+  assert.is(JSON.stringify(eventMessage({ ...AV, confidence: null, interval: null })),
+    '{"type":"av","stream":"c1","t":2,"arousal":0.25,"valence":-0.5,"model":"speech@1","confidence":null,"interval":null}');
+});
+
 test.run();

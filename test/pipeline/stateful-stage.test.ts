@@ -121,7 +121,7 @@ test('async init: unsubscribing while it runs frees the state once it arrives; a
   assert.equal(second.released, [], 'no state was created, nothing to free');
 });
 
-test('backlog limit: more than maxBacklog values while starting fail the stream (EMO_ERR_INTERNAL, protocol code server_full)', async () => {
+test('backlog limit: more than maxBacklog values while starting fail the stream (EMO_ERR_OVERLOAD, protocol code server_full)', async () => {
   const d = deferredInit();
   const { stage, released } = summing(d.init);
   const input = new Subject<number>();
@@ -130,7 +130,7 @@ test('backlog limit: more than maxBacklog values while starting fail the stream 
   assert.is(run.error, undefined, 'maxBacklog (3) values are held');
   input.next(1);
   assert.instance(run.error, EmostreamError);
-  assert.is((run.error as EmostreamError).code, 'EMO_ERR_INTERNAL');
+  assert.is((run.error as EmostreamError).code, 'EMO_ERR_OVERLOAD');
   assert.is(streamErrorCode(run.error), 'server_full');
   assert.match((run.error as Error).message, /^sum: more than 3 chunks arrived while the stage was starting$/);
   d.resolve({ total: 0, id: 3 });

@@ -59,7 +59,7 @@ test('streamErrorCode: every EMO_ERR_* code maps to a protocol code; a source ma
   const table: Record<EmostreamErrorCode, string> = {
     EMO_ERR_USAGE: 'bad_config', EMO_ERR_INPUT_NOT_FOUND: 'input_not_found', EMO_ERR_DECODE: 'decode_failed', EMO_ERR_EMPTY_AUDIO: 'empty_audio',
     EMO_ERR_BAD_AUDIO: 'bad_audio', EMO_ERR_BAD_CONFIG: 'bad_config', EMO_ERR_MODEL: 'model', EMO_ERR_BAD_FEATURES: 'bad_features',
-    EMO_ERR_DEVICE: 'device', EMO_ERR_NETWORK: 'network', EMO_ERR_DATASET: 'internal', EMO_ERR_INTERRUPTED: 'internal', EMO_ERR_INTERNAL: 'internal',
+    EMO_ERR_DEVICE: 'device', EMO_ERR_NETWORK: 'network', EMO_ERR_DATASET: 'internal', EMO_ERR_INTERRUPTED: 'internal', EMO_ERR_OVERLOAD: 'server_full', EMO_ERR_INTERNAL: 'internal',
   };
   for (const [code, protocol] of Object.entries(table)) assert.is(streamErrorCode(new EmostreamError(code as EmostreamErrorCode, 'm')), protocol, code);
   assert.is(streamErrorCode(Object.assign(new EmostreamError('EMO_ERR_NETWORK', 'm'), { protocolCode: 'invalid_frame' })), 'invalid_frame');

@@ -60,7 +60,8 @@ test('experiment → results folder; export of a condition run → a model loadM
   assert.is(await quietly(['experiment', join(dir, 'plan.json')]), 0);
   const res = JSON.parse(await readFile(join(dir, 'results', 'results.json'), 'utf8'));
   assert.equal(res.conditions.map((c: { condition: string }) => c.condition), ['S2S', 'M2S', 'M2S-TL']);
-  assert.ok(res.baselines.length === 6 && res.significance.length === 6);
+  assert.ok(res.baselines.length === 6, `${res.baselines.length} baseline rows`);
+  assert.is(res.significance.length, 3, "one arousal-CCC t-test per pair of speech conditions");
   assert.match(await readFile(join(dir, 'results', 'report.md'), 'utf8'), /S2S/);
   assert.is(await quietly(['export', join(dir, 'results', 'runs', 'S2S'), '--out', join(dir, 'speech.onnx')]), 0);
   const model = await loadModel(join(dir, 'speech.onnx'));

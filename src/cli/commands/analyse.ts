@@ -1,5 +1,5 @@
 /**
- * `emostream analyse <file|url> [--model music|speech|<path>] [--format jsonl|csv] [--out <path|->]`: arousal/valence once per
+ * `emostream analyse <file|url> [--model music|speech|auto|<path>] [--format jsonl|csv] [--out <path|->]`: arousal/valence once per
  * second, offline, through exactly the live pipeline (`createPipeline`), so the numbers equal what `serve` sends.
  */
 import { lastValueFrom, of, tap } from 'rxjs';
@@ -14,14 +14,16 @@ import { createLineSink } from '../line-sink.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
 
-export const ANALYSE_HELP = `Usage: emostream analyse <file|url> [--model music|speech|<model.onnx>] [--format jsonl|csv] [--out <path|->]
+export const ANALYSE_HELP = `Usage: emostream analyse <file|url> [--model music|speech|auto|<model.onnx>] [--format jsonl|csv] [--out <path|->]
 
 Arousal and valence once per second (t = end of the 1 s hop, first value at t = 2 s), computed offline through
 the same pipeline as 'emostream serve' (identical numbers). Files: WAV, FLAC, MP3, Ogg; URLs: HTTP(S) MP3/Ogg streams.
 
 Options:
   --model <m>           music | speech (the shipped models/<m>.onnx, see models/<m>.md) or a path to an
-                        emostream ONNX model. Default: the shipped model that beats both baselines on held-out
+                        emostream ONNX model; auto: each second through the speech or the music model by its
+                        content (switching after 3 s of the other content, the new model starting afresh;
+                        docs/protocol.md). Default: the shipped model that beats both baselines on held-out
                         arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --format jsonl|csv    jsonl (default): one {"type":"av",...} object per line, as the WebSocket protocol;
                         csv: header 't,arousal,valence'

@@ -14,7 +14,7 @@ import { writeResultsFolder } from '../../train/output/report.ts';
 import { runProtocol } from '../../train/protocol/protocol.ts';
 import { configBaseDir } from '../../train/protocol/train-run.ts';
 import { parseCommandArgs } from '../args.ts';
-import { readJsonFile } from './train.ts';
+import { readJsonFile, withDataDir } from './train.ts';
 
 export const EXPERIMENT_HELP = `Usage: emostream experiment <plan.json> [--quick] [--write-models]
 
@@ -26,6 +26,7 @@ also scored on them; with "finalModels", one model per domain is retrained on al
 <out>/models/<domain>.onnx with a model card, and <out>/results.md is written. Format: docs/trainer.md.
 
 Options:
+  --data <dir>     folder of the built-in corpora: replaces the "dataDir" of every { "corpus", "dataDir" } source
   --quick          apply the plan's "quick" overrides (reduced grids and trials)
   --write-models   also copy the final models, their cards, results.md and a few plots to the plan's
                    finalModels.publish paths (the shipped models/ and docs/results.md)
@@ -36,9 +37,9 @@ Examples:
   emostream experiment experiments/default-models.json --write-models   (npm run experiments)`;
 
 export async function runExperiment(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(argv, { quick: { type: 'boolean', default: false }, 'write-models': { type: 'boolean', default: false } }, 'experiment');
+  const { values, positionals } = parseCommandArgs(argv, { quick: { type: 'boolean', default: false }, 'write-models': { type: 'boolean', default: false }, data: { type: 'string' } }, 'experiment');
   if (positionals.length !== 1) throw new EmostreamError('EMO_ERR_USAGE', 'experiment: give exactly one plan JSON file (see --help)');
-  const plan = parsePlan(await readJsonFile(positionals[0]!), values.quick as boolean);
+  const plan = parsePlan(withDataDir(await readJsonFile(positionals[0]!), values.data as string | undefined), values.quick as boolean);
   const writeModels = values['write-models'] as boolean;
   const publish = plan.finalModels?.publish;
   if (writeModels && !publish) throw new EmostreamError('EMO_ERR_USAGE', 'experiment: --write-models needs "finalModels": { "publish": {...} } in the plan');
@@ -53,7 +54,7 @@ export async function runExperiment(argv: readonly string[]): Promise<void> {
   if (r.finalModels.length) {
     const command = `emostream experiment ${positionals[0]}${values.quick ? ' --quick' : ''}${writeModels ? ' --write-models' : ''}`;
     const at = (p: string) => resolve(baseDir, p);
-    const written = await publishRun(r, plan, { command, quick: values.quick as boolean, loadAtStart }, writeModels && publish ? { models: at(publish.models), doc: at(publish.doc), plots: at(publish.plots) } : undefined);
+    const written = await publishRun(r, plan, { command, quick: values.quick as boolean, loadAtStart, extractionSeconds: r.loadSeconds }, writeModels && publish ? { models: at(publish.models), doc: at(publish.doc), plots: at(publish.plots) } : undefined);
     for (const w of written) process.stdout.write(`wrote ${w}\n`);
   }
   process.stdout.write(`${r.outDir}: results in ${r.seconds.toFixed(0)} s\n`);

@@ -1,6 +1,7 @@
 /**
- * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|<path>]
- * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N]`: the live server (src/server). Runs until SIGINT/SIGTERM
+ * `emostream serve [--mic [DEVICE]] [--file F]… [--stdin --format s16le --rate N] [--url U]… [--ingest] [--model music|speech|auto|<path>]
+ * [--port 8080] [--host 127.0.0.1] [--token <secret, ≥ 8 characters>] [--workers N] [--osc HOST:PORT]… [--midi-cc PORT]`: the live server
+ * (src/server), with the performer outputs of serve-outputs.ts. Runs until SIGINT/SIGTERM
  * (exit 0). Without --ingest, a server whose every source failed has nothing left to serve: it stops and exits with
  * the exit code of the first source's error (README "Exit codes"); with --ingest it keeps running for new streams.
  */
@@ -15,8 +16,9 @@ import type { StreamSource } from '../../audio/sources/types.ts';
 import { startServer } from '../../server/create-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { loadCliModel } from './model-loading.ts';
+import { openServeOutputs, OUTPUT_HELP, OUTPUT_OPTIONS } from './serve-outputs.ts';
 
-export const SERVE_HELP = `Usage: emostream serve [--model music|speech|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
+export const SERVE_HELP = `Usage: emostream serve [--model music|speech|auto|<model.onnx>] [sources] [--ingest] [--port 8080] [--host 127.0.0.1] [--token <secret>]
 
 Live arousal/valence once per second for every source, each its own stream id, over WebSocket.
 
@@ -30,7 +32,9 @@ Sources (any number, combined):
 
 Server:
   --model <m>           music | speech (the shipped models/<m>.onnx, see models/<m>.md) or a path to an
-                        emostream ONNX model. Default: the shipped model that beats both baselines on held-out
+                        emostream ONNX model; auto: each second through the speech or the music model by its
+                        content (switching after 3 s of the other content, the new model starting afresh;
+                        docs/protocol.md). Default: the shipped model that beats both baselines on held-out
                         arousal CCC, speech first (docs/results.md); if none does, speech with a printed note
   --port <n>            TCP port (default 8080; 0 = any free port)
   --host <addr>         interface (default 127.0.0.1); any other host requires --token
@@ -47,13 +51,17 @@ Call centres (with --ingest: ws /twilio, /fork (jambonz listen, mod_audio_fork),
   --instance <id>       this instance's id in the cluster (default: <hostname>-<pid>)
   --snapshot-interval <s>  periodic state saves for the hand-off (default 5); SIGTERM drains
 
-Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), /health, /metrics.
+${OUTPUT_HELP}
+
+Endpoints: ws /results[?stream=id], ws /ingest, GET /overlay?stream=id (OBS browser source), GET /stage?stream=id
+(performer visualiser), /health, /metrics.
 
 Runs until Ctrl-C. Without --ingest, when every source has failed the server stops and exits with the first
 source's exit code (e.g. 3: file missing, 8: no input device, 9: network source failure).
 
 Examples:
   emostream serve --mic
+  emostream serve --mic --model auto --osc 127.0.0.1:7000 --osc-flat --osc-range unit   # TouchDesigner
   emostream serve --model music --url http://radio.example/stream.mp3 --ingest --port 9000
   emostream serve --model speech --ingest --host 0.0.0.0 --token s3cret-token
   emostream serve --ingest --audiosocket 9092 --nats nats://127.0.0.1:4222 --token s3cret-token
@@ -100,6 +108,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     'audiosocket-insecure': { type: 'boolean', default: false },
     'audiohook-api-key': { type: 'string' },
     'audiohook-secret': { type: 'string' },
+    ...OUTPUT_OPTIONS,
   }, 'serve');
   if (positionals.length > 0) throw new EmostreamError('EMO_ERR_USAGE', `serve: unexpected argument '${positionals[0]}' (sources are --file, --url, --mic, --stdin)`);
   const port = Number(values.port);
@@ -136,7 +145,14 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   const snapshotIntervalS = Number(values['snapshot-interval']);
   if (!(snapshotIntervalS > 0)) throw new EmostreamError('EMO_ERR_USAGE', `serve: --snapshot-interval must be > 0 s, got '${values['snapshot-interval']}'`);
   const secret = values['audiohook-secret'] as string | undefined;
-  const model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
+  const outputs = await openServeOutputs(values);
+  let model;
+  try {
+    model = await loadCliModel(values.model as string | undefined, values['allow-test-model'] as boolean, 'serve');
+  } catch (err) {
+    await outputs.close();
+    throw err;
+  }
   let server;
   try {
     server = await startServer({
@@ -146,16 +162,19 @@ export async function runServe(argv: readonly string[]): Promise<void> {
       ...(values.nats ? { nats: { url: values.nats as string, instance: values.instance as string | undefined, snapshotIntervalS } } : {}),
     });
   } catch (err) {
+    await outputs.close();
     await model.release();
     throw err;
   }
+  outputs.attach(server.events);
   const ws = server.url.replace(/^http/, 'ws');
   process.stderr.write(`emostream: serving ${sources.map((s) => s.streamId).join(', ') || '(ingest only)'} on ${server.url}\n`
     + `  results  ${ws}/results[?stream=<id>]\n`
     + (values.ingest ? `  ingest   ${ws}/ingest?stream=<id>&rate=16000&format=s16le   telephony ${ws}/twilio ${ws}/fork ${ws}/audiohook\n` : '')
     + (server.audiosocketPort !== undefined ? `  audiosocket tcp ${values.host}:${server.audiosocketPort}\n` : '')
     + (server.cluster ? `  nats     ${values.nats} (instance ${server.cluster.instance})\n` : '')
-    + `  overlay  ${server.url}/overlay?stream=<id>   health ${server.url}/health   metrics ${server.url}/metrics\n`);
+    + `  overlay  ${server.url}/overlay?stream=<id>   stage ${server.url}/stage?stream=<id>\n`
+    + `  health   ${server.url}/health   metrics ${server.url}/metrics\n` + outputs.banner);
   server.events.subscribe((event) => {
     if (event.type === 'error') process.stderr.write(`emostream: stream error: ${event.text}\n`);
   });
@@ -164,6 +183,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     process.stderr.write('emostream: SIGTERM: draining (handing streams over to other instances)\n');
     await server.drain();
   } else await server.close();
+  await outputs.close();
   await model.release();
   if (failure && failure !== 'drain') throw failure;
 }

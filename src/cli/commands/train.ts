@@ -18,12 +18,29 @@ Trains one LSTM regressor configuration (Coutinho & Schuller 2017) and writes a 
 (run.json, parameters.bin, metrics.json) to the experiment's "out" folder. Format: docs/trainer.md.
 
 Options:
+  --data <dir>      folder of the built-in corpora: replaces the "dataDir" of every { "corpus", "dataDir" } source
+                    (the corpora and their layout: docs/dataset-manifest.md)
   --resume <path>   continue from a checkpoint (<out>/checkpoint.json, written on Ctrl-C)
   --quiet           no per-epoch lines
 
-Examples:
+Examples (in a clone of the repository, next to the shared data folder ../shared/data):
   emostream train experiments/ravdess-single.json
-  emostream train experiments/ravdess-single.json --resume runs/ravdess/checkpoint.json`;
+  emostream train experiments/ravdess-single.json --data /datasets/emotion
+  emostream train experiments/ravdess-single.json --resume .cache/runs/ravdess-single/checkpoint.json`;
+
+/** `json` with the "dataDir" of every built-in corpus source (an object with "corpus" and "dataDir") set to `dir`. */
+export function withDataDir(json: unknown, dir: string | undefined): unknown {
+  if (dir === undefined) return json;
+  const abs = resolve(dir);
+  const visit = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(visit);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    const out = Object.fromEntries(Object.entries(o).map(([k, x]) => [k, visit(x)]));
+    return typeof o['corpus'] === 'string' && 'dataDir' in o ? { ...out, dataDir: abs } : out;
+  };
+  return visit(json);
+}
 
 /** Reads and validates an experiment/plan JSON file. */
 export async function readJsonFile(path: string): Promise<unknown> {
@@ -58,10 +75,10 @@ export function interruptFlag(label: string): { stopRequested: () => boolean; di
 }
 
 export async function runTrain(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(argv, { resume: { type: 'string' }, quiet: { type: 'boolean', default: false } }, 'train');
+  const { values, positionals } = parseCommandArgs(argv, { resume: { type: 'string' }, quiet: { type: 'boolean', default: false }, data: { type: 'string' } }, 'train');
   if (positionals.length !== 1) throw new EmostreamError('EMO_ERR_USAGE', 'train: give exactly one experiment JSON file (see --help)');
   const configPath = positionals[0]!;
-  const config = parseTrainConfig(await readJsonFile(configPath));
+  const config = parseTrainConfig(withDataDir(await readJsonFile(configPath), values.data as string | undefined));
   const baseDir = configBaseDir(configPath);
   const resume = values.resume ? (await readCheckpoint(resolve(values.resume as string))).state : undefined;
   const flag = interruptFlag('train');

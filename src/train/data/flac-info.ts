@@ -3,7 +3,7 @@
  * channels − 1 (3 bits), bits per sample − 1 (5 bits) and total samples per channel (36 bits) at
  * byte offsets 18–25 of the file. Used by the corpus builders for exact utterance durations without decoding.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { EmostreamError } from '../../errors.ts';
 
 /** What STREAMINFO says about a FLAC stream. */
@@ -32,19 +32,26 @@ export function parseFlacInfo(head: Uint8Array, path = 'file.flac'): FlacInfo {
   return { sampleRateHz, channels, bitsPerSample, totalSamples, durationS: totalSamples / sampleRateHz };
 }
 
-/** Reads STREAMINFO of a FLAC file on disk. */
-export async function readFlacInfo(path: string): Promise<FlacInfo> {
-  let fh;
+/** Runs `read` on the file at `path` opened for reading (EMO_ERR_DATASET if it cannot be opened), then closes it. */
+export async function withOpenFile<T>(path: string, read: (fh: FileHandle) => Promise<T>): Promise<T> {
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (cause) {
     throw new EmostreamError('EMO_ERR_DATASET', `${path}: cannot open (${(cause as Error).message})`, { cause });
   }
   try {
-    const head = new Uint8Array(42);
-    await fh.read(head, 0, 42, 0);
-    return parseFlacInfo(head, path);
+    return await read(fh);
   } finally {
     await fh.close();
   }
+}
+
+/** Reads STREAMINFO of a FLAC file on disk. */
+export async function readFlacInfo(path: string): Promise<FlacInfo> {
+  return withOpenFile(path, async (fh) => {
+    const head = new Uint8Array(42);
+    await fh.read(head, 0, 42, 0);
+    return parseFlacInfo(head, path);
+  });
 }

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { EmostreamError } from '../../errors.ts';
 import { writeLstmModel, type LstmModelWeights, type ModelDomain, type ModelMetadataInput } from '../../model/index.ts';
+import type { UncertaintyCalibration } from '../../model/types.ts';
 import { POOLED_FEATURE_NAMES } from '../../pool/pooler.ts';
 import type { NetworkParameters } from './engine/index.ts';
 import { readRunFolder } from './run-files.ts';
@@ -41,6 +42,26 @@ export function exportOnnx(p: NetworkParameters, st: Standardisation, meta: Expo
   const featureNames = w.inputSize === POOLED_FEATURE_NAMES.length ? POOLED_FEATURE_NAMES : Array.from({ length: w.inputSize }, (_, i) => `f${i}`);
   const m: ModelMetadataInput = { ...meta, featureNames, purpose: 'trained', sampleRateHz: 16000 };
   return writeLstmModel(w, m);
+}
+
+/**
+ * ONNX bytes of an ensemble of trained regressors sharing one standardisation: member k's parameters are
+ * `members[k]`; `uncertainty` turns their spread into calibrated SDs (required for 2+ members: without a fitted
+ * calibration a unit scale and a 0.05 floor are written and the metadata says `uncalibrated`).
+ */
+export function exportEnsembleOnnx(
+  members: readonly NetworkParameters[], st: Standardisation, uncertainty: UncertaintyCalibration | null, meta: ExportMetadata,
+): Uint8Array {
+  if (members.length === 0) throw new EmostreamError('EMO_ERR_BAD_CONFIG', 'export needs at least one member');
+  const [first, ...rest] = members.map((m) => toModelWeights(m, st));
+  const w: LstmModelWeights = rest.length === 0 ? first! : {
+    ...first!,
+    moreMembers: rest.map((m) => ({ layer1: m.layer1, layer2: m.layer2, Wout: m.Wout, bout: m.bout })),
+    uncertainty: uncertainty ?? { varianceFloor: Float32Array.of(0.05, 0.05), spreadScale: Float32Array.of(1, 1) },
+  };
+  const featureNames = w.inputSize === POOLED_FEATURE_NAMES.length ? POOLED_FEATURE_NAMES : Array.from({ length: w.inputSize }, (_, i) => `f${i}`);
+  const extra = { ...(meta.extra ?? {}), ...(rest.length && !uncertainty ? { 'emostream.uncertainty': 'uncalibrated' } : {}) };
+  return writeLstmModel(w, { ...meta, extra, featureNames, purpose: 'trained', sampleRateHz: 16000 });
 }
 
 /** Exports a run folder (`train` output) to `outPath`; `domain` overrides the run's domain. Returns the byte count. */

@@ -92,6 +92,10 @@ export interface Plan {
   readonly loss: { readonly music: LossKind; readonly speech: LossKind };
   /** Training pieces are cut to at most this many seconds. Default Infinity (whole sequences). */
   readonly chunkSeconds: number;
+  /** L2 weight decay by training domain (not in the paper; a documented regulariser). Default 0. */
+  readonly weightDecay: { readonly music: number; readonly speech: number };
+  /** Cross-domain conditions with a fold scheme: this many validation rotations (folds). Default validationEvery. */
+  readonly crossDomainFolds: number;
   /** Outside corpora scored once more through each channel (telephone, gains). Default none. */
   readonly channelTests: readonly ChannelTest[];
   /** Warm-up seconds skipped when comparing a channel's arousal with the clean audio's. Default 10. */
@@ -105,7 +109,17 @@ export interface Plan {
 
 const W = 'plan';
 const KEYS = ['title', 'description', 'music', 'speech', 'conditions', 'testGroupsPerFold', 'maxFolds', 'grids', 'start', 'searchTrials', 'trials', 'bestK', 'batchSize', 'maxEpochs', 'patience', 'seed', 'workers', 'dae', 'out', 'quick', 'outside', 'finalModels', 'augmentation',
-  'folds', 'validationEvery', 'streamNorm', 'loss', 'chunkSeconds', 'channelTests', 'warmUpS', 'singleEmotion', 'normStudy'];
+  'folds', 'validationEvery', 'streamNorm', 'loss', 'chunkSeconds', 'channelTests', 'warmUpS', 'singleEmotion', 'normStudy', 'weightDecay', 'crossDomainFolds'];
+
+function byDomain(v: unknown, path: string, max: number): { music: number; speech: number } {
+  if (v === undefined || typeof v === 'number') {
+    const x = num(W, path, v, 0, max, 0);
+    return { music: x, speech: x };
+  }
+  const o = asObject(W, path, v);
+  onlyKeys(W, path, o, ['music', 'speech']);
+  return { music: num(W, `${path}.music`, o['music'], 0, max, 0), speech: num(W, `${path}.speech`, o['speech'], 0, max, 0) };
+}
 
 function foldScheme(v: unknown, path: string): FoldScheme | undefined {
   if (v === undefined) return undefined;
@@ -222,6 +236,8 @@ export function parsePlan(json: unknown, quick = false): Plan {
     streamNorm: streamNorm(o['streamNorm'], 'streamNorm'),
     loss: lossOf(o['loss']),
     chunkSeconds: o['chunkSeconds'] === undefined ? Infinity : int(W, 'chunkSeconds', o['chunkSeconds'], 10, 1e6),
+    weightDecay: byDomain(o['weightDecay'], 'weightDecay', 1),
+    crossDomainFolds: int(W, 'crossDomainFolds', o['crossDomainFolds'], 1, 1000, int(W, 'validationEvery', o['validationEvery'], 2, 1000, 8)),
     channelTests: o['channelTests'] === undefined ? [] : list(W, 'channelTests', o['channelTests'], channelTest),
     warmUpS: int(W, 'warmUpS', o['warmUpS'], 0, 3600, 10),
     singleEmotion: o['singleEmotion'] === undefined ? false : o['singleEmotion'] === true ? true : o['singleEmotion'] === false ? false : configFail(W, 'singleEmotion', 'must be true or false'),

@@ -16,6 +16,7 @@ import type { Condition } from './results.ts';
 import { fitAutoencoder } from '../fit/fit.ts';
 import type { FoldScheme, PlanDae } from './plan.ts';
 import type { Domain } from '../data/manifest-types.ts';
+import { NO_STREAM_NORM, type StreamNormConfig } from '../../model/stream-norm.ts';
 import type { LabelledSequence } from '../data/sequences.ts';
 import { fitStandardisation, unlabelledPieces } from '../fit/standardise.ts';
 
@@ -28,6 +29,8 @@ export interface FoldOptions {
   readonly schemes?: { readonly music?: FoldScheme; readonly speech?: FoldScheme };
   /** With a scheme: every n-th remaining group validates. Default 8. */
   readonly validationEvery?: number;
+  /** Cross-domain conditions with a scheme: at most this many validation rotations. Default validationEvery. */
+  readonly crossDomainFolds?: number;
 }
 
 const testDomainOf = (c: Condition): Domain => (c === 'M2M' || c.startsWith('S2M') ? 'music' : 'speech');
@@ -88,7 +91,7 @@ export function conditionFolds(condition: Condition, data: readonly LabelledSequ
     const { clean, all } = byGroup(data, sourceDomain);
     const groups = distinctGroups([...clean.keys()]);
     const target = data.map((s, i) => (s.domain === testDomain && !s.augmentation ? i : -1)).filter((i) => i >= 0);
-    folds = Array.from({ length: Math.min(every, groups.length) }, (_, index) => {
+    folds = Array.from({ length: Math.min(every, groups.length, o.crossDomainFolds ?? every) }, (_, index) => {
       const { validation, train } = validationSplit(groups, every, index);
       return { index, name: `val ${validation.length} ${sourceDomain} groups / test all ${testDomain}`, train: train.flatMap((g) => all.get(g)!), validation: validation.flatMap((g) => clean.get(g)!), test: target };
     });
@@ -122,7 +125,7 @@ export interface DaeLayer {
 }
 
 /** Trains the DAE of `hidden` cells on `pool` (see the module header). */
-export async function trainDae(pool: readonly LabelledSequence[], hidden: number, o: PlanDae & { batchSize: number; seed: number }): Promise<DaeLayer> {
+export async function trainDae(pool: readonly LabelledSequence[], hidden: number, o: PlanDae & { batchSize: number; seed: number; streamNorm?: StreamNormConfig }): Promise<DaeLayer> {
   if (pool.length < 2) throw new EmostreamError('EMO_ERR_DATASET', 'the DAE pool needs at least 2 sequences');
   const order = pool.map((_, i) => i);
   const rng = createRng(o.seed, 77);
@@ -132,7 +135,7 @@ export async function trainDae(pool: readonly LabelledSequence[], hidden: number
   }
   const nVal = Math.max(1, Math.round(0.1 * pool.length));
   const val = order.slice(0, nVal).map((i) => pool[i]!), train = order.slice(nVal).map((i) => pool[i]!);
-  const st = fitStandardisation(train);
+  const st = fitStandardisation(train, o.streamNorm ?? NO_STREAM_NORM);
   const r = await fitAutoencoder(unlabelledPieces(train, st), unlabelledPieces(val, st), {
     hidden, learningRate: o.learningRate, noiseSigma: o.noiseSigma, maxEpochs: o.maxEpochs, patience: o.patience, batchSize: o.batchSize, seed: o.seed,
   });

@@ -39,6 +39,10 @@ export interface TrialJob {
   readonly loss?: LossKind;
   /** Training pieces are cut into chunks of at most this many seconds (≥ 10; Infinity = whole). Default Infinity. */
   readonly chunkSeconds?: number;
+  /** Standardisation to use instead of the training sequences' own (ensemble members share one). */
+  readonly standardisation?: Standardisation;
+  /** L2 weight decay. Default 0. */
+  readonly weightDecay?: number;
 }
 
 /** Cuts training pieces into chunks of at most `maxLength` steps (a shorter last chunk under 10 steps is dropped). */
@@ -72,10 +76,10 @@ export interface TrialResult {
 export async function runTrial(data: readonly LabelledSequence[], job: TrialJob): Promise<TrialResult> {
   const pick = (ix: readonly number[]) => ix.map((i) => data[i]!);
   const train = pick(job.train);
-  const st = fitStandardisation(train, job.streamNorm ?? NO_STREAM_NORM);
+  const st = job.standardisation ?? fitStandardisation(train, job.streamNorm ?? NO_STREAM_NORM);
   const fit = await fitRegressor(chunkPieces(trainingPieces(train, st), job.chunkSeconds ?? Infinity), trainingPieces(pick(job.validation), st), {
     hidden: [job.config.layer1, job.config.layer2], learningRate: job.config.learningRate, noiseSigma: job.config.noiseSigma,
-    batchSize: job.batchSize, maxEpochs: job.maxEpochs, patience: job.patience, seed: job.seed, loss: job.loss ?? 'ccc',
+    batchSize: job.batchSize, maxEpochs: job.maxEpochs, patience: job.patience, seed: job.seed, loss: job.loss ?? 'ccc', weightDecay: job.weightDecay ?? 0,
     initLayer1: job.layer1, freezeLayer1: job.layer1 !== undefined,
   });
   const preds = predictSequences(fit.network, pick(job.test), st);

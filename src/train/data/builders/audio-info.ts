@@ -7,9 +7,8 @@
  * - WAV (RIFF, PCM or float): data chunk bytes / block align / sample rate.
  * The container is told by its magic bytes, never by the file name.
  */
-import { open } from 'node:fs/promises';
 import { EmostreamError } from '../../../errors.ts';
-import { parseFlacInfo } from '../flac-info.ts';
+import { parseFlacInfo, withOpenFile } from '../flac-info.ts';
 
 /** Opus granule positions count samples at 48 kHz (RFC 7845 §4). */
 export const OPUS_GRANULE_RATE_HZ = 48000;
@@ -105,13 +104,7 @@ export function wavDuration(head: Uint8Array, fileBytes: number, path = 'file.wa
 
 /** Reads the header(s) of an Ogg Opus, FLAC or WAV file and returns its exact decoded length. */
 export async function readAudioDuration(path: string): Promise<AudioDurationInfo> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (cause) {
-    throw new EmostreamError('EMO_ERR_DATASET', `${path}: cannot open (${(cause as Error).message})`, { cause });
-  }
-  try {
+  return withOpenFile(path, async (fh) => {
     const size = (await fh.stat()).size;
     const head = new Uint8Array(Math.min(size, 4096));
     await fh.read(head, 0, head.length, 0);
@@ -127,7 +120,5 @@ export async function readAudioDuration(path: string): Promise<AudioDurationInfo
     }
     if (magic === 'RIFF') return wavDuration(head, size, path);
     return bad(path, 'unknown audio container (want Ogg Opus, FLAC or WAV)');
-  } finally {
-    await fh.close();
-  }
+  });
 }

@@ -5,7 +5,9 @@
  * (segment i = [startSample_i, endSample_i) / 16000 s, gaps carry no segment).
  */
 import { partSpans } from '../render.ts';
-import { mulberry32 } from '../../../random.ts';
+import { seededShuffle } from '../../../random.ts';
+
+export { seededShuffle };
 import { RENDER_RATE_HZ } from '../manifest-types.ts';
 import type { Domain, GapNoiseLevel, ManifestSequence, TargetSegment } from '../manifest-types.ts';
 
@@ -38,16 +40,6 @@ export function hash32(s: string): number {
   return h >>> 0;
 }
 
-/** Returns a seeded random permutation of `items` (Fisher–Yates). */
-export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = items.slice();
-  const u = mulberry32(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /** Builds the concatenated sequence(s) of one speaker; ids get a `-k` suffix when split. */
 export function concatenateUtterances(
