@@ -39,6 +39,28 @@ export interface StreamingResampler {
   flush(): Float32Array;
   /** Frees the WASM state without flushing; idempotent. Push/flush afterwards throw. */
   release(): void;
+  /**
+   * The state as input to replay (see ResamplerSnapshot); pass it to `createStreamingResampler` to continue this
+   * resampler elsewhere, bit for bit.
+   */
+  snapshot(): ResamplerSnapshot;
+}
+
+/**
+ * The state of a streaming resampler, as the input that rebuilds it: the Speex filter's state after input sample
+ * n depends only on the last filter-length input samples and on the phase n · toHz / fromHz, so a fresh resampler
+ * fed `history` (the last input samples, starting at an input index where the phase is 0) is in the very same state.
+ * Its output on the replay is discarded; the counters continue (test/audio/resample.test.ts checks the equality).
+ */
+export interface ResamplerSnapshot {
+  readonly fromHz: number;
+  readonly toHz: number;
+  readonly quality: number;
+  /** Input samples pushed and output samples returned so far. */
+  readonly totalIn: number;
+  readonly totalOut: number;
+  /** The last input samples (all since input index totalIn − history.length). */
+  readonly history: Float32Array;
 }
 
 const MAX_RATE_HZ = 1_000_000;
@@ -77,28 +99,39 @@ function usedAfterRelease(): never {
   throw new EmostreamError('EMO_ERR_INTERNAL', 'streaming resampler used after flush() or release()');
 }
 
-function createPassThrough(rateHz: number): StreamingResampler {
+function createPassThrough(rateHz: number, quality: number, from: ResamplerSnapshot | undefined): StreamingResampler {
   let open = true;
+  let total = from?.totalIn ?? 0;
   return {
     fromHz: rateHz,
     toHz: rateHz,
-    push: (chunk) => (open ? chunk.slice() : usedAfterRelease()),
+    push: (chunk) => (open ? ((total += chunk.length), chunk.slice()) : usedAfterRelease()),
     flush: () => (open ? ((open = false), EMPTY) : usedAfterRelease()),
     release: () => { open = false; },
+    snapshot: () => ({ fromHz: rateHz, toHz: rateHz, quality, totalIn: total, totalOut: total, history: EMPTY }),
   };
 }
 
-/** Creates a streaming Speex resampler from `fromHz` to `toHz` (identity copy when equal). */
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Creates a streaming Speex resampler from `fromHz` to `toHz` (identity copy when equal); with `from` (a
+ * `snapshot()` of a resampler of the same rates and quality) it continues that resampler exactly.
+ */
 export async function createStreamingResampler(
   fromHz: number,
   toHz: number,
   options: ResampleOptions = {},
+  from?: ResamplerSnapshot,
 ): Promise<StreamingResampler> {
   validateRate(fromHz, 'input sample rate');
   validateRate(toHz, 'output sample rate');
   validateResampleOptions(options);
   const quality = options.quality ?? DEFAULT_RESAMPLE_OPTIONS.quality;
-  if (fromHz === toHz) return createPassThrough(fromHz);
+  if (from && (from.fromHz !== fromHz || from.toHz !== toHz || from.quality !== quality)) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `resampler state ${from.fromHz} → ${from.toHz} Hz (quality ${from.quality}) does not fit ${fromHz} → ${toHz} Hz (quality ${quality})`);
+  }
+  if (fromHz === toHz) return createPassThrough(fromHz, quality, from);
 
   const m = await loadSpeex();
   const errPtr = m._malloc(4);
@@ -122,6 +155,20 @@ export async function createStreamingResampler(
   let totalIn = 0;
   let totalOut = 0;
   const expectedTotal = (): number => Math.ceil((totalIn * toHz) / fromHz);
+  // Input kept for snapshot(): twice the filter length (2·inputLatency each) plus two phase periods, so that the
+  // replay can start at a phase-0 input index and still fill the whole filter.
+  const phaseStep = fromHz / gcd(fromHz, toHz);
+  const history = new Float32Array(4 * inputLatency + 2 * phaseStep);
+  let historyFill = 0;
+  const remember = (chunk: Float32Array): void => {
+    const n = history.length;
+    if (chunk.length >= n) history.set(chunk.subarray(chunk.length - n));
+    else {
+      history.copyWithin(0, chunk.length);
+      history.set(chunk, n - chunk.length);
+    }
+    historyFill = Math.min(n, historyFill + chunk.length);
+  };
 
   /** Runs `input` through speex, appending to a buffer sized for the output still owed. */
   function run(input: Float32Array, expectedMore: number): Float32Array {
@@ -159,6 +206,17 @@ export async function createStreamingResampler(
     leakGuard.unregister(token);
     freeHandles(handles);
   }
+  if (from) {
+    // Replay: a fresh filter fed the saved input is in the saved filter's state; its output was returned already.
+    if (from.history.length > from.totalIn || (from.totalIn - from.history.length) % phaseStep !== 0) {
+      release();
+      throw new EmostreamError('EMO_ERR_BAD_CONFIG', 'resampler state: its history does not start at a phase-0 input sample');
+    }
+    run(from.history, Math.ceil((from.history.length * toHz) / fromHz));
+    remember(from.history);
+    totalIn = from.totalIn;
+    totalOut = from.totalOut;
+  }
 
   return {
     fromHz,
@@ -167,9 +225,18 @@ export async function createStreamingResampler(
       if (!open) usedAfterRelease();
       if (chunk.length === 0) return EMPTY;
       totalIn += chunk.length;
+      remember(chunk);
       const out = run(chunk, expectedTotal() - totalOut);
       totalOut += out.length;
       return out;
+    },
+    snapshot() {
+      if (!open) usedAfterRelease();
+      // The replay starts where the phase is 0: an input index that is a multiple of fromHz / gcd(fromHz, toHz).
+      const start = totalIn - historyFill;
+      const aligned = start === 0 ? 0 : Math.ceil(start / phaseStep) * phaseStep;
+      const keep = totalIn - aligned;
+      return { fromHz, toHz, quality, totalIn, totalOut, history: history.slice(history.length - keep) };
     },
     flush(): Float32Array {
       if (!open) usedAfterRelease();

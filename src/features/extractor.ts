@@ -15,10 +15,10 @@
 import { EmostreamError } from '../errors.ts';
 import { createFrameGeometry, type FrameGeometry } from './frame-geometry.ts';
 import { COL, LLD_COUNT, FRAME_WIDTH } from './registry.ts';
-import { createLldPostProcessor, type FrameRowHandler, type VoicingDeltaMode } from './lld-post.ts';
-import { createShortFrameBranch, type ShortFrameBranch } from './short-frame-branch.ts';
-import { createPitchBranch, type PitchBranch } from './pitch-branch.ts';
-import { createVoiceQuality, type VoiceQuality } from './voice-quality.ts';
+import { createLldPostProcessor, type FrameRowHandler, type LldPostSnapshot, type VoicingDeltaMode } from './lld-post.ts';
+import { createShortFrameBranch, type ShortFrameBranch, type ShortFrameSnapshot } from './short-frame-branch.ts';
+import { createPitchBranch, type PitchBranch, type PitchBranchSnapshot } from './pitch-branch.ts';
+import { createVoiceQuality, type VoiceQuality, type VoiceQualitySnapshot } from './voice-quality.ts';
 
 export interface LldExtractorOptions {
   /** Sample rate of the pushed PCM in Hz (emostream analyses at 16000; 8000–192000 accepted). */
@@ -41,6 +41,30 @@ export interface LldExtractor {
   readonly pendingFrames: number;
   /** Frees the WASM buffers. */
   release(): void;
+  /**
+   * A copy of the whole streaming state between two pushes (not after `finish`): the sample history still needed,
+   * the rows waiting for their voicing columns, and every stage's cross-frame state. An extractor of the same rate
+   * and mode given it by `restore` continues exactly as this one would (src/pool/window-extractor.ts).
+   */
+  snapshot(): LldExtractorSnapshot;
+  /** Replaces the state of a fresh extractor (nothing pushed yet) with `s`; EMO_ERR_BAD_CONFIG if it does not fit. */
+  restore(s: LldExtractorSnapshot): void;
+}
+
+/** The state of an LldExtractor (see `LldExtractor.snapshot`). */
+export interface LldExtractorSnapshot {
+  readonly sampleRateHz: number;
+  /** Absolute index of samples[0]; samples run to the last sample pushed. */
+  readonly bufferStart: number;
+  readonly samples: Float32Array;
+  readonly nextFrame: number;
+  readonly nextVoiced: number;
+  /** Raw rows of frames nextVoiced … nextFrame − 1 (LLD_COUNT each, row-major). */
+  readonly pending: Float32Array;
+  readonly short: ShortFrameSnapshot;
+  readonly pitch: PitchBranchSnapshot;
+  readonly voice: VoiceQualitySnapshot;
+  readonly post: LldPostSnapshot;
 }
 
 const PENDING_ROWS_START = 64;
@@ -178,6 +202,33 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
       released = true;
       short.release();
       pitch.release();
+    },
+    snapshot() {
+      if (finished || released) throw new EmostreamError('EMO_ERR_INTERNAL', 'snapshot() after finish() or release()');
+      const keepFrom = Math.max(bufferStart, Math.min(voice.oldestNeededSample(), nextFrame * hop));
+      const rows = new Float32Array((nextFrame - nextVoiced) * LLD_COUNT);
+      for (let k = nextVoiced; k < nextFrame; k++) rows.set(pending[k % pending.length], (k - nextVoiced) * LLD_COUNT);
+      return {
+        sampleRateHz: options.sampleRateHz, bufferStart: keepFrom, samples: buffer.slice(keepFrom - bufferStart, bufferLength),
+        nextFrame, nextVoiced, pending: rows, short: short.snapshot(), pitch: pitch.snapshot(), voice: voice.snapshot(), post: post.snapshot(),
+      };
+    },
+    restore(snap) {
+      if (bufferStart + bufferLength > 0 || nextFrame > 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'restore() on an extractor that has samples');
+      if (snap.sampleRateHz !== options.sampleRateHz || snap.pending.length !== (snap.nextFrame - snap.nextVoiced) * LLD_COUNT) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `extractor state at ${snap.sampleRateHz} Hz does not fit an extractor at ${options.sampleRateHz} Hz`);
+      }
+      short.restore(snap.short);
+      pitch.restore(snap.pitch);
+      voice.restore(snap.voice);
+      post.restore(snap.post);
+      bufferStart = snap.bufferStart;
+      bufferLength = 0;
+      append(snap.samples);
+      nextFrame = snap.nextFrame;
+      nextVoiced = snap.nextVoiced;
+      while (pending.length <= nextFrame - nextVoiced) growPending();
+      for (let k = nextVoiced; k < nextFrame; k++) pending[k % pending.length].set(snap.pending.subarray((k - nextVoiced) * LLD_COUNT, (k - nextVoiced + 1) * LLD_COUNT));
     },
   };
 }

@@ -5,6 +5,7 @@
  * Latency: raw row n is final as smoothed row n once raw row n+1 arrived, and its delta once smoothed row n+2 exists,
  * so output row n is emitted when raw row n+3 is pushed (3 frames = 30 ms), or at `finish()` with edges replicated.
  */
+import { EmostreamError } from '../errors.ts';
 import { LLD_COLUMNS, LLD_COUNT, VOICING_COLUMNS } from './registry.ts';
 import { smoothValue } from './smoothing.ts';
 import { DELTA_NORMALISER, plainDelta, segmentDeltaTerms } from './deltas.ts';
@@ -22,6 +23,21 @@ export interface LldPostProcessor {
   finish(): void;
   /** Rows pushed but not yet emitted (≤ 3). */
   readonly pending: number;
+  /** A copy of the state (raw and smoothed row rings, counters, the compat normaliser). */
+  snapshot(): LldPostSnapshot;
+  /** Replaces the state with `s` (from a processor with the same voicing-delta mode). */
+  restore(s: LldPostSnapshot): void;
+}
+
+/** The state of an LldPostProcessor: its two rings (RING rows of 65, row-major) and counters. */
+export interface LldPostSnapshot {
+  readonly voicingDeltas: VoicingDeltaMode;
+  readonly raw: Float32Array;
+  readonly smooth: Float32Array;
+  readonly rawCount: number;
+  readonly smoothCount: number;
+  readonly emitted: number;
+  readonly compatNorm: number;
 }
 
 const RING = 8; // ≥ 5 smoothed rows in flight
@@ -84,6 +100,27 @@ export function createLldPostProcessor(voicingDeltas: VoicingDeltaMode, onRow: F
     },
     get pending() {
       return rawCount - emitted;
+    },
+    snapshot() {
+      const flat = (rows: Float32Array[]): Float32Array => {
+        const out = new Float32Array(RING * LLD_COUNT);
+        rows.forEach((r, k) => out.set(r, k * LLD_COUNT));
+        return out;
+      };
+      return { voicingDeltas, raw: flat(raw), smooth: flat(smooth), rawCount, smoothCount, emitted, compatNorm };
+    },
+    restore(s) {
+      if (s.voicingDeltas !== voicingDeltas || s.raw.length !== RING * LLD_COUNT || s.smooth.length !== RING * LLD_COUNT) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `LLD post-processing state (${s.voicingDeltas}) does not fit this extractor (${voicingDeltas})`);
+      }
+      for (let k = 0; k < RING; k++) {
+        raw[k].set(s.raw.subarray(k * LLD_COUNT, (k + 1) * LLD_COUNT));
+        smooth[k].set(s.smooth.subarray(k * LLD_COUNT, (k + 1) * LLD_COUNT));
+      }
+      rawCount = s.rawCount;
+      smoothCount = s.smoothCount;
+      emitted = s.emitted;
+      compatNorm = s.compatNorm;
     },
   };
 }

@@ -15,7 +15,7 @@
 import { EmostreamError } from '../errors.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { createPitchShs, type PitchCandidateArrays } from './pitch-shs.ts';
-import { createPitchViterbi, type PitchFrameSink } from './pitch-viterbi.ts';
+import { createPitchViterbi, type PitchFrameSink, type PitchViterbiSnapshot } from './pitch-viterbi.ts';
 import { createSpectralScaleTables } from './spectral-scale.ts';
 import { createPitchSpectrumKernel } from './pitch-spectrum-wasm.ts';
 import { gaussianWindow } from './windows.ts';
@@ -37,6 +37,18 @@ export interface PitchBranch {
   readonly pendingFrames: number;
   /** Frees the FFT's WebAssembly memory. */
   release(): void;
+  /** A copy of the cross-frame state (smoother trellis, energy gates of the frames not yet handed out). */
+  snapshot(): PitchBranchSnapshot;
+  /** Replaces the cross-frame state with `s` (from a branch of the same geometry), before any frame is analysed. */
+  restore(s: PitchBranchSnapshot): void;
+}
+
+/** The cross-frame state of a PitchBranch: frames analysed, the gate flag of each frame not yet handed out, the smoother. */
+export interface PitchBranchSnapshot {
+  readonly analysed: number;
+  /** Gate flags (1 = open) of frames viterbi.drained … analysed − 1. */
+  readonly gates: Uint8Array;
+  readonly viterbi: PitchViterbiSnapshot;
 }
 
 /** Creates the pitch branch (F0final, voicingFinalUnclipped; recipe 5.3) for a frame geometry. */
@@ -101,6 +113,24 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
     },
     release() {
       released = true; // the kernel's WebAssembly memory is garbage-collected with it
+    },
+    snapshot() {
+      const from = viterbi.drainedFrames;
+      const gates = new Uint8Array(analysed - from);
+      for (let t = from; t < analysed; t++) gates[t - from] = gate[t & (gate.length - 1)];
+      return { analysed, gates, viterbi: viterbi.snapshot() };
+    },
+    restore(snap) {
+      const from = snap.viterbi.drained;
+      if (snap.analysed !== snap.viterbi.pushed || snap.gates.length !== snap.analysed - from) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', 'pitch branch state: frame counts do not agree');
+      }
+      viterbi.restore(snap.viterbi);
+      let size = gate.length;
+      while (size < snap.gates.length + 1) size *= 2;
+      gate = new Uint8Array(size);
+      for (let t = from; t < snap.analysed; t++) gate[t & (size - 1)] = snap.gates[t - from];
+      analysed = snap.analysed;
     },
   };
 }

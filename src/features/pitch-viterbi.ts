@@ -71,6 +71,28 @@ export interface PitchViterbi {
   readonly decidedFrames: number;
   /** Frames handed out by `drain` so far. */
   readonly drainedFrames: number;
+  /** A copy of the trellis (the frames not yet handed out, costs, counters), e.g. to hand a stream over. */
+  snapshot(): PitchViterbiSnapshot;
+  /** Replaces the state with `s` (from a smoother with the same candidate count); before or instead of any push. */
+  restore(s: PitchViterbiSnapshot): void;
+}
+
+/**
+ * The state of a PitchViterbi. Frame arrays hold the frames drained … pushed − 1 in order: `frequencies` and
+ * `voicings` K per frame, `back` K + 1 per frame, `chosen` one per frame.
+ */
+export interface PitchViterbiSnapshot {
+  readonly candidates: number;
+  readonly pushed: number;
+  readonly decided: number;
+  readonly drained: number;
+  readonly segmentStart: number;
+  readonly slope: number;
+  readonly cost: Float64Array;
+  readonly frequencies: Float64Array;
+  readonly voicings: Float64Array;
+  readonly back: Int8Array;
+  readonly chosen: Int8Array;
 }
 
 /** Pitch-range cost g(f) of the reference smoother. */
@@ -263,6 +285,37 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
     },
     get drainedFrames() {
       return drained;
+    },
+    snapshot() {
+      const n = pushed - drained;
+      const out = { frequencies: new Float64Array(n * K), voicings: new Float64Array(n * K), back: new Int8Array(n * S), chosen: new Int8Array(n) };
+      for (let k = 0; k < n; k++) {
+        const a = (drained + k) & (cap - 1);
+        out.frequencies.set(freq.subarray(a * K, a * K + K), k * K);
+        out.voicings.set(voic.subarray(a * K, a * K + K), k * K);
+        out.back.set(back.subarray(a * S, a * S + S), k * S);
+        out.chosen[k] = chosen[a];
+      }
+      return { candidates: K, pushed, decided, drained, segmentStart, slope: slope[0], cost: cost.slice(), ...out };
+    },
+    restore(snap) {
+      if (snap.candidates !== K || snap.cost.length !== S) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `pitch smoother state for ${snap.candidates} candidates, expected ${K}`);
+      const n = snap.pushed - snap.drained;
+      pushed = snap.drained;
+      drained = snap.drained;
+      while (n > cap) grow();
+      for (let k = 0; k < n; k++) {
+        const a = (snap.drained + k) & (cap - 1);
+        freq.set(snap.frequencies.subarray(k * K, k * K + K), a * K);
+        voic.set(snap.voicings.subarray(k * K, k * K + K), a * K);
+        back.set(snap.back.subarray(k * S, k * S + S), a * S);
+        chosen[a] = snap.chosen[k];
+      }
+      pushed = snap.pushed;
+      decided = snap.decided;
+      segmentStart = snap.segmentStart;
+      slope[0] = snap.slope;
+      cost.set(snap.cost);
     },
   };
 }

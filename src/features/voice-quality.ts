@@ -44,6 +44,18 @@ export interface VoiceQuality {
   analyse(frameIndex: number, f0Hz: number, buffer: Float32Array, bufferStart: number, out: Float32Array, outOffset: number): void;
   /** Smallest absolute sample index a future `analyse` call can read (older samples may be discarded). */
   oldestNeededSample(): number;
+  /** A copy of the carried state (read position, carry-over, last period and difference, held values). */
+  snapshot(): VoiceQualitySnapshot;
+  /** Replaces the carried state with `s`. */
+  restore(s: VoiceQualitySnapshot): void;
+}
+
+/** The carried state of a VoiceQuality stage. */
+export interface VoiceQualitySnapshot {
+  readonly lastIdx: number;
+  readonly lastMis: number;
+  /** Last period, last period difference, held jitter / DDP / shimmer. */
+  readonly held: Float64Array;
 }
 
 /** Search range of the period scan relative to T (`searchRangeRel`). */
@@ -234,5 +246,11 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
   return {
     analyse,
     oldestNeededSample: () => lastIdx,
+    snapshot: () => ({ lastIdx, lastMis, held: held.slice() }),
+    restore(snap) {
+      lastIdx = snap.lastIdx;
+      lastMis = snap.lastMis;
+      held.set(snap.held);
+    },
   };
 }

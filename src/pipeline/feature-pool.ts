@@ -44,6 +44,8 @@ export interface FeatureStreamHandlers {
   window(w: WorkerWindow): void;
   /** The stream ended normally after `end()` (after its last window). */
   ended(): void;
+  /** The stream was detached after `detach()` (after its last window): its extractor state. */
+  detached?(state: Uint8Array): void;
   /** The stream failed (its data, or its worker crashed); nothing follows. */
   failed(err: EmostreamError): void;
 }
@@ -56,6 +58,8 @@ export interface FeatureStream {
   push(samples: Float32Array, arrivedAtMs: number): void;
   /** End of input: the worker flushes the last windows, then `ended()`. */
   end(): void;
+  /** Hand-off: the worker extracts what it was given, then `detached(state)` without the flush. */
+  detach(): void;
   /** Abandons the stream: queued audio dropped, worker state freed, no further callbacks. Idempotent. */
   close(): void;
   /** Samples queued here or handed to the worker and not yet consumed. */
@@ -76,8 +80,8 @@ export interface FeaturePoolStats {
 export interface FeaturePool {
   /** Worker count. */
   readonly size: number;
-  /** Opens stream `streamId` (chunks at `sampleRateHz`) on the least-loaded worker. */
-  open(streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers): FeatureStream;
+  /** Opens stream `streamId` (chunks at `sampleRateHz`; continuing extractor state `restore` if given) on the least-loaded worker. */
+  open(streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers, restore?: Uint8Array): FeatureStream;
   /** Asks every worker for its live state. */
   stats(): Promise<FeaturePoolStats>;
   /** Test-only hook: makes worker `index` throw `message` as an uncaught exception (it dies and is replaced). */
@@ -97,7 +101,8 @@ interface Slot {
   head: number;
   queued: number; // samples waiting in `queue`
   inFlight: number; // samples handed to the worker, not acked
-  ending: boolean;
+  ending: false | 'end' | 'detach';
+  readonly restore: Uint8Array | undefined;
   opened: boolean;
 }
 
@@ -160,6 +165,10 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
           forget(slot);
           slot.handlers.ended();
           break;
+        case 'detached':
+          forget(slot);
+          slot.handlers.detached?.(e.state);
+          break;
         case 'failed':
           forget(slot);
           slot.handlers.failed(new EmostreamError((e.code ?? 'EMO_ERR_INTERNAL') as EmostreamErrorCode, e.message));
@@ -199,7 +208,7 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
     for (const slot of dirty) {
       const lane = lanes[slot.worker];
       if (!slot.opened) {
-        lane.ops.push({ op: 'open', slot: slot.id, streamId: slot.streamId, sampleRateHz: slot.samplesPerS });
+        lane.ops.push({ op: 'open', slot: slot.id, streamId: slot.streamId, sampleRateHz: slot.samplesPerS, ...(slot.restore ? { restore: slot.restore } : {}) });
         slot.opened = true;
       }
       const budget = maxInFlightS * slot.samplesPerS;
@@ -218,7 +227,7 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
         slot.head = 0;
       }
       if (slot.ending && slot.head === slot.queue.length) {
-        lane.ops.push({ op: 'end', slot: slot.id });
+        lane.ops.push({ op: slot.ending, slot: slot.id });
         slot.ending = false;
       }
     }
@@ -240,12 +249,12 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
 
   return {
     size,
-    open(streamId, sampleRateHz, handlers) {
+    open(streamId, sampleRateHz, handlers, restore) {
       if (released) throw new EmostreamError('EMO_ERR_INTERNAL', 'feature pool used after release()');
       let worker = -1;
       for (let k = 0; k < lanes.length; k++) if (!lanes[k].dead && (worker < 0 || lanes[k].slots.size < lanes[worker].slots.size)) worker = k;
       if (worker < 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'no feature worker is running (they failed to start)');
-      const slot: Slot = { id: nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false };
+      const slot: Slot = { id: nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false, restore };
       slots.set(slot.id, slot);
       lanes[worker].slots.add(slot);
       markDirty(slot);
@@ -263,7 +272,12 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
         },
         end() {
           if (closed || !slots.has(slot.id)) return;
-          slot.ending = true;
+          slot.ending = 'end';
+          markDirty(slot);
+        },
+        detach() {
+          if (closed || !slots.has(slot.id)) return;
+          slot.ending = 'detach';
           markDirty(slot);
         },
         close() {

@@ -133,7 +133,9 @@ export async function startServer(options: ServerOptions): Promise<EmostreamServ
         registry, metrics, modelLabel: label, testModel,
         limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
       }),
-      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
+      '/ingest': (ws, url) => handleIngestSocket(ws, url, {
+        registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)), handoff: cluster && telephony,
+      }),
     },
   });
   const http: Server = createServer((req, res) => handleHttp(req, res, {

@@ -10,13 +10,18 @@
  * a whole number of samples —, `message_too_large`, `bad_config`) end this stream with an error event and close
  * this socket with the code's close code; `bad_message` (garbage JSON) is reported and ignored. Nothing here can
  * affect another stream.
+ *
+ * With the NATS hand-off (`serve --nats`, `IngestContext.openChannel`) the stream is a call channel like the
+ * telephony ones: a stream id that another instance served resumes its state, and on drain the socket is closed
+ * with 1012 ('drain') after the stream was detached, so the client reconnects (to another instance) with the same id.
  */
 import type { WebSocket, RawData } from 'ws';
 import { EmostreamError } from '../errors.ts';
-import { createPushSource, type PushSource } from '../audio/sources/push-source.ts';
+import { createPushSource } from '../audio/sources/push-source.ts';
 import { bytesPerSample, validatePcmStreamFormat, type PcmStreamFormat } from '../audio/sources/pcm-format.ts';
 import { ANALYSIS_RATE_HZ } from '../audio/resample.ts';
-import type { PcmFormat } from '../audio/pcm.ts';
+import { createPcmParser, type PcmFormat } from '../audio/pcm.ts';
+import type { CallChannel } from './telephony/call-channel.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
 import type { StreamOutcome } from './stream-registry.ts';
 import { CONNECTION_ERRORS, connectionError, readyMessage, type ConnectionErrorCode } from './protocol.ts';
@@ -34,6 +39,49 @@ export interface IngestContext {
   onBytes(count: number): void;
   /** Called once when the socket is gone and the stream never started (frees the id). */
   onAbandoned(streamId: string): void;
+  /**
+   * NATS hand-off: opens the stream as a call channel at `rateHz` (takes over the id's reservation; undefined if
+   * the id is taken); `leave` is what a drain calls. Undefined: a push source.
+   */
+  readonly openChannel?: (rateHz: number, leave: () => void) => CallChannel | undefined;
+}
+
+/** The stream an ingest socket feeds: a push source, or (with the hand-off) a call channel fed decoded samples. */
+interface IngestFeed {
+  push(bytes: Uint8Array): void;
+  end(): void;
+  /** Stops without a flush (hand-off); a push source has no hand-off and just ends. */
+  detach(): void;
+  fail(code: ConnectionErrorCode, message: string): void;
+  readonly outcome: Promise<StreamOutcome>;
+}
+
+function pushSourceFeed(streamId: string, pcm: PcmStreamFormat, ctx: IngestContext): IngestFeed {
+  const source = createPushSource(streamId, pcm, 'ingest');
+  ctx.addSource(source);
+  return {
+    push: (bytes) => source.push(bytes),
+    end: () => source.end(),
+    detach: () => source.end(),
+    fail(code, message) {
+      source.fail(Object.assign(new EmostreamError('EMO_ERR_NETWORK', `ingest ${code}: ${message}`), { protocolCode: code }));
+    },
+    outcome: ctx.outcome,
+  };
+}
+
+function channelFeed(channel: CallChannel, format: PcmFormat): IngestFeed {
+  const parser = createPcmParser(format);
+  return {
+    push(bytes) {
+      const samples = parser.push(bytes);
+      if (samples.length > 0) channel.push(samples);
+    },
+    end: () => channel.end(),
+    detach: () => channel.detach(),
+    fail: (code, message) => channel.fail(code, message),
+    outcome: channel.outcome,
+  };
 }
 
 /** Parses `rate`/`format` query values or config fields into a PCM format; EMO_ERR_BAD_CONFIG if invalid. */
@@ -51,8 +99,9 @@ export const DEFAULT_INGEST_FORMAT: PcmStreamFormat = Object.freeze({ sampleRate
 /** Serves one accepted ingest socket for stream `streamId` (already reserved) with initial format `initial`. */
 export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamFormat, ctx: IngestContext): void {
   let pcm = initial;
-  let source: PushSource | undefined;
+  let source: IngestFeed | undefined;
   let done = false;
+  let leaving = false;
 
   const fail = (code: ConnectionErrorCode, message: string): void => {
     ctx.onProtocolError(code);
@@ -61,22 +110,28 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
     if (closeCode === undefined) return;
     done = true;
     if (!source) ctx.onAbandoned(streamId);
-    else {
-      const error = Object.assign(new EmostreamError('EMO_ERR_NETWORK', `ingest ${code}: ${message}`), { protocolCode: code });
-      source.fail(error);
-    }
+    else source.fail(code, message);
     ws.close(closeCode, code);
+  };
+  /** The stream starts with the first audio frame (after any config message). */
+  const open = (): IngestFeed | undefined => {
+    if (!ctx.openChannel) return pushSourceFeed(streamId, pcm, ctx);
+    const channel = ctx.openChannel(pcm.sampleRateHz, () => { // drain: ask the client to reconnect elsewhere; what it
+      leaving = true; // sends until it has closed is still taken, then the stream is detached (not flushed)
+      ws.close(1012, 'drain');
+    });
+    return channel && channelFeed(channel, pcm.format);
   };
   const finish = (): void => {
     if (done) return;
     done = true;
-    if (source) source.end();
+    if (source) leaving ? source.detach() : source.end();
     else ctx.onAbandoned(streamId);
   };
   /** `{"type":"end"}`: flush, then close once the stream's last result is out. */
   const endRequested = (): void => {
     finish();
-    void ctx.outcome.then((outcome) => {
+    void (source?.outcome ?? ctx.outcome).then((outcome) => {
       if (ws.readyState !== ws.OPEN) return;
       if (outcome.state === 'error') ws.close(1011, String(outcome.code ?? 'internal').slice(0, 120));
       else ws.close(1000, 'end');
@@ -114,8 +169,13 @@ export function serveIngest(ws: WebSocket, streamId: string, initial: PcmStreamF
     }
     if (bytes.length === 0) return;
     if (!source) {
-      source = createPushSource(streamId, pcm, 'ingest');
-      ctx.addSource(source);
+      source = open();
+      if (!source) { // the reservation was handed to the channel and lost meanwhile: nothing of ours to free
+        done = true;
+        ctx.onProtocolError('stream_busy');
+        ws.send(connectionError('stream_busy', `stream '${streamId}' is already running`, streamId));
+        return ws.close(CONNECTION_ERRORS.stream_busy.closeCode, 'stream_busy');
+      }
     }
     ctx.onBytes(bytes.length);
     source.push(bytes);

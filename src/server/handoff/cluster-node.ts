@@ -10,7 +10,7 @@ import { EmostreamError } from '../../errors.ts';
 import type { EmotionModel } from '../../model/types.ts';
 import type { SerializedEvent } from '../../pipeline/serialize.ts';
 import { openClusterStore, type ClusterStore, type InstanceEntry, type StreamEntry } from '../../cluster/cluster-store.ts';
-import { HEARTBEAT_MS, NATS_STREAM_ID_PATTERN, REGISTRY_REFRESH_MS } from '../../cluster/names.ts';
+import { HEARTBEAT_MS, NATS_STREAM_ID_PATTERN, pingSubject, REGISTRY_REFRESH_MS } from '../../cluster/names.ts';
 import { connectNats, type NatsLink } from '../../cluster/nats-connection.ts';
 import { createResultPublisher, type ResultPublisher } from '../../cluster/result-publisher.ts';
 import type { ServerMetrics } from '../metrics.ts';
@@ -45,6 +45,20 @@ export interface ClusterNode {
 
 interface LiveStream { entry: StreamEntry }
 
+/**
+ * Whether `other` still answers its ping: "no responders" means its NATS connection is gone (killed); a timeout
+ * (slow, or NATS itself in trouble) counts as reachable, so a live instance is never written off by mistake.
+ */
+async function reachable(link: NatsLink, other: string): Promise<boolean> {
+  try {
+    await link.nc.request(pingSubject(other), undefined, { timeout: 1000 });
+    return true;
+  } catch (err) {
+    const e = err as { name?: string; cause?: { name?: string }; isNoResponders?: () => boolean };
+    return !(e.isNoResponders?.() || e.name === 'NoResponders' || e.cause?.name === 'NoResponders');
+  }
+}
+
 /** Joins the cluster at `options.url`. */
 export async function startClusterNode(options: ClusterOptions, model: EmotionModel, metrics: ServerMetrics, serverUrl: () => string): Promise<ClusterNode> {
   const instance = options.instance ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
@@ -60,7 +74,8 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
     throw err;
   }
   const publisher = createResultPublisher(link);
-  const handoff = createHandoffManager({ store, model, instance, snapshotIntervalS });
+  const pings = link.nc.subscribe(pingSubject(instance), { callback: (_err, msg) => { msg.respond(); } });
+  const handoff = createHandoffManager({ store, model, instance, snapshotIntervalS, reachable: (other) => reachable(link, other) });
   const started = new Date().toISOString();
   const live = new Map<string, LiveStream>();
   let draining = false;
@@ -119,6 +134,7 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
     async close() {
       clearInterval(beat);
       clearInterval(refresh);
+      pings.unsubscribe();
       handoff.release();
       await Promise.race([publisher.flush(), new Promise((r) => setTimeout(r, 2000))]);
       if (link.connected) await store.instances.delete(instance).catch(() => undefined);

@@ -2,28 +2,28 @@
  * State hand-off between instances over NATS KV (docs/deploy.md, "State hand-off"). For every telephony stream
  * (a member: it joined through its call channel) the manager
  *
- * - keeps the audio fed to its extractor since HANDOFF_CONTEXT_S before its last result (tail-ring.ts);
  * - saves a periodic state every `snapshotIntervalS` (model state after its last result, and that `t`);
  * - on drain, asks its platform to leave and detaches it; the stream's `ended` (detached) event carries its final
- *   model state, saved with the tail as the 'final' state;
+ *   model state and its window extractor's state after the last audio received, saved as the 'final' state;
  * - when a stream id arrives, finds where it resumes (`resumeFor`):
- *     final state   → restore it, feed the tail first (starting at stream time tailStartS = max(base, T − 3)),
- *                     skip the windows ≤ T: the next result is T + 1 and equals an uninterrupted run's;
- *     periodic only → restore it (what a SIGKILL loses: the model's memory of the seconds since that save) and
- *                     continue the clock after the last `t` on JetStream: offset T_last − 1, skip ≤ T_last;
+ *     final state   → restore both (same input rate): the extractor continues where the old one stopped and the
+ *                     next result is T + 1; every number equals an uninterrupted run's;
+ *     periodic only → restore the model state (what a SIGKILL loses: the model's memory of the seconds since that
+ *                     save) and continue the clock after the last `t` on JetStream with a new extractor: offset
+ *                     T_last − 1, skip ≤ T_last;
  *     neither, but a registry entry → the clock only (zero state); nothing → a new stream.
- *   While another live instance still serves the id (draining, not yet saved), it waits for the final state, at
- *   most HANDOFF_WAIT_MS.
+ *   While another live instance still serves the id (draining, not yet saved), or its registry entry says it was
+ *   just handed off, it waits for the final state, at most HANDOFF_WAIT_MS; an instance whose heartbeat is stale or
+ *   that no longer answers its NATS ping (killed) is not waited for.
  * A normal end (hang-up) or an error deletes the saved state.
  */
-import { HANDOFF_CONTEXT_S, HANDOFF_WAIT_MS } from '../limits.ts';
+import { HANDOFF_WAIT_MS } from '../limits.ts';
 import type { EmotionModel } from '../../model/types.ts';
 import type { SerializedEvent } from '../../pipeline/serialize.ts';
 import type { ClusterStore, InstanceEntry, StreamEntry } from '../../cluster/cluster-store.ts';
 import { INSTANCE_ALIVE_MS } from '../../cluster/names.ts';
 import { decodeSavedState, encodeSavedState, type SavedState } from '../../cluster/state-codec.ts';
 import type { HandoffHooks, HandoffJoin, HandoffMember, ResumePlan } from './handoff-types.ts';
-import { createTailRing, type TailRing } from './tail-ring.ts';
 
 /** Options of `createHandoffManager`. */
 export interface HandoffManagerOptions {
@@ -33,6 +33,11 @@ export interface HandoffManagerOptions {
   readonly instance: string;
   /** Period of the periodic state saves, s (> 0). Default 5. */
   readonly snapshotIntervalS?: number;
+  /**
+   * Whether another instance's process is still connected (besides its fresh heartbeat), e.g. a NATS ping that a
+   * killed instance cannot answer. Default: the heartbeat alone.
+   */
+  readonly reachable?: (instance: string) => Promise<boolean>;
 }
 
 /** Counters of the hand-off. */
@@ -61,8 +66,9 @@ export interface HandoffManager extends HandoffHooks {
 
 interface Member {
   readonly join: HandoffJoin;
-  readonly ring: TailRing;
   started: boolean;
+  /** Shift of the extractor's windows on the stream's clock (its resume offset). */
+  offsetS: number;
   closed: boolean;
   lastT: number;
   lastSavedT: number;
@@ -98,7 +104,8 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
 
   const alive = async (other: string): Promise<boolean> => {
     const hb = await store.getJson<InstanceEntry>(store.instances, other).catch(() => undefined);
-    return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
+    if (hb === undefined || Date.now() - hb.at >= INSTANCE_ALIVE_MS) return false;
+    return options.reachable ? options.reachable(other) : true;
   };
   const readState = async (id: string): Promise<SavedState | undefined> => {
     const e = await store.states.get(id).catch(() => null);
@@ -111,19 +118,23 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
     let entry: StreamEntry | undefined;
     for (;;) {
       [saved, entry] = await Promise.all([readState(streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
-      if (saved?.kind === 'final') break;
-      const servedElsewhere = entry !== undefined && entry.instance !== instance && entry.state === 'live';
-      if (!servedElsewhere || Date.now() >= deadline || !(await alive(entry!.instance))) break;
+      if (saved?.kind === 'final' || Date.now() >= deadline) break;
+      const other = entry !== undefined && entry.instance !== instance ? entry : undefined;
+      // Still served by a live instance, or just handed off by one (its final state may be on its way): wait.
+      if (!other || (other.state === 'live' && !(await alive(other.instance)))) {
+        saved = (await readState(streamId)) ?? saved; // it may have saved its final state just before it went
+        break;
+      }
       await sleep(100);
     }
     if (!saved && !entry) return undefined;
     if (entry) since.set(streamId, entry.since);
     const published = await store.lastPublishedT(streamId);
     const state = saved?.state;
-    if (saved?.kind === 'final' && saved.tail && saved.tail.rateHz === rateHz && (published ?? 0) <= saved.t) {
+    if (saved?.kind === 'final' && saved.extractor && saved.extractor.rateHz === rateHz && (published ?? 0) <= saved.t) {
       stats.resumedFinal++;
       void store.states.delete(streamId).catch(() => undefined); // consumed: a later save here replaces it
-      return { resume: { state, stateT: saved.t, offsetS: saved.tail.startS, skipThroughT: saved.t }, tail: saved.tail.samples };
+      return { resume: { state, stateT: saved.t, offsetS: saved.extractor.offsetS, skipThroughT: saved.t, extractorState: saved.extractor.bytes } };
     }
     const lastT = Math.max(saved?.t ?? 0, published ?? 0, entry?.lastT ?? 0);
     if (lastT < 2 && !state) return undefined;
@@ -140,15 +151,14 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
     join(info): HandoffMember {
       let finish!: () => void;
       const done = new Promise<void>((r) => { finish = r; });
-      const m: Member = { join: info, ring: createTailRing(info.rateHz), started: false, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
+      const m: Member = { join: info, started: false, offsetS: 0, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
       members.set(info.streamId, m);
       return {
-        started(baseS) {
+        started(offsetS) {
           m.started = true;
-          m.ring.baseS = baseS;
-          m.lastT = baseS; // no result yet
+          m.offsetS = offsetS;
+          m.lastT = offsetS; // no result yet
         },
-        record: (samples) => m.ring.push(samples),
         close() {
           m.closed = true;
           if (!m.started) {
@@ -164,7 +174,6 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
       const e = event.event;
       if (e.type === 'av') {
         m.lastT = e.t;
-        m.ring.trimBefore(Math.max(m.ring.baseS, e.t - HANDOFF_CONTEXT_S));
         return;
       }
       if (e.type === 'stream' && e.state === 'started' && e.resume) m.lastT = e.resume.skipThroughT;
@@ -172,11 +181,9 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
         members.delete(event.streamId);
         if (e.type === 'stream' && e.detached) {
           const t = e.lastT ?? m.lastT;
-          const startS = Math.max(m.ring.baseS, t - HANDOFF_CONTEXT_S);
-          const samples = m.ring.from(startS);
           write(m, event.streamId, {
             kind: 'final', t, instance, savedAt: Date.now(), state: e.finalState,
-            ...(samples ? { tail: { rateHz: m.ring.rateHz, startS, samples } } : {}),
+            ...(e.extractorState ? { extractor: { rateHz: m.join.rateHz, offsetS: m.offsetS, bytes: e.extractorState } } : {}),
           });
           stats.finalSaved++;
         } else {

@@ -3,11 +3,11 @@
  * stream id is reserved in the registry when the platform names it, decoded audio (float samples at the channel's
  * own rate) is pushed here, and the stream enters the pipeline with its first audio. With the NATS hand-off
  * (src/server/handoff) the stream may resume another instance's state: the lookup starts when the channel opens and
- * the audio that arrives meanwhile waits here (at most MAX_RESUME_BUFFER_S, then it starts afresh); the saved tail
- * audio is pushed first (the extractor's warm-up, see docs/deploy.md).
+ * the audio that arrives meanwhile waits here (at most MAX_RESUME_BUFFER_S, then it starts afresh); a stream that
+ * resumes a drained instance's final state continues its extractor state (docs/deploy.md).
  *
  *   open ──lookup──▶ plan ─┐
- *   push(a0) push(a1) ─────┴─▶ source: [tail] a0 a1 a2 …  end() | fail() | detach()
+ *   push(a0) push(a1) ─────┴─▶ source (resume: plan): a0 a1 a2 …  end() | fail() | detach()
  *
  * `end()` flushes the last seconds (normal hang-up); `detach()` stops without a flush (drain: the stream goes on
  * elsewhere); `fail()` ends the stream with a protocol error code. Nothing here touches another stream.
@@ -89,9 +89,8 @@ export function openCallChannel(ctx: TelephonyContext, options: CallChannelOptio
   let block: Float32Array[] = [];
   let blockSamplesIn = 0;
 
-  /** Hands samples to the pipeline (and to the hand-off's tail ring: exactly what the extractor sees). */
+  /** Hands samples to the pipeline. */
   const feed = (samples: Float32Array): void => {
-    member?.record(samples);
     subject.next({ streamId, samples, sampleRateHz: rateHz, arrivedAtMs: performance.now() });
   };
   const start = (): void => {
@@ -99,7 +98,6 @@ export function openCallChannel(ctx: TelephonyContext, options: CallChannelOptio
     const source: HandoffSource = { streamId, kind, chunks: subject.asObservable(), detach: detach$, ...(plan?.resume ? { resume: plan.resume } : {}) };
     ctx.addSource(source);
     member?.started(plan?.resume?.offsetS ?? 0);
-    if (plan?.tail && plan.tail.length > 0) feed(plan.tail);
     for (const samples of waiting ?? []) feed(samples);
     waiting = undefined;
   };

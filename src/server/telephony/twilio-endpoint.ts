@@ -64,6 +64,7 @@ export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage
   const headerToken = presentedToken(req, url);
   const channels = new Map<Track, CallChannel>();
   let closing = false;
+  let leaving = false; // drained: the tracks are detached (not flushed) once the socket has closed
 
   const fail = (code: ConnectionErrorCode, message: string): void => {
     metrics.protocolErrors++;
@@ -93,9 +94,8 @@ export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage
       const streamId = `${callSid}.${track}`;
       const channel = openCallChannel(ctx, {
         streamId, kind: 'twilio', rateHz: TWILIO_RATE_HZ, metadata: { ...metadata, track },
-        leave: () => { // drain: every track stops without a flush, the socket closes with 1012 (service restart)
-          closing = true;
-          for (const c of channels.values()) c.detach();
+        leave: () => { // drain: close with 1012 (service restart); media that arrives until Twilio closes is still taken
+          leaving = true;
           ws.close(1012, 'drain');
         },
       });
@@ -144,6 +144,6 @@ export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage
   });
   ws.on('close', () => {
     closing = true;
-    for (const channel of channels.values()) channel.end(); // no-op after stop, fail or detach
+    for (const channel of channels.values()) leaving ? channel.detach() : channel.end(); // no-op after stop or fail
   });
 }
