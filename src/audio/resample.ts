@@ -8,7 +8,7 @@
  * Chunking does not change the result: the streaming resampler is bit-exact against the one-shot
  * `resample` for any split of the input (asserted in test/audio/resample.test.ts).
  */
-import createSpeexModule, { type SpeexModule } from '@echogarden/speex-resampler-wasm/simd';
+import { EMPTY, loadSpeex, openSpeexRun, restoreSpeexRun, pushSpeex, flushSpeex, releaseSpeexRun, snapshotSpeex, usedAfterRelease } from './speex-run.ts';
 import { EmostreamError } from '../errors.ts';
 
 /** The rate all feature extraction runs at. */
@@ -39,25 +39,31 @@ export interface StreamingResampler {
   flush(): Float32Array;
   /** Frees the WASM state without flushing; idempotent. Push/flush afterwards throw. */
   release(): void;
+  /**
+   * The state as input to replay (see ResamplerSnapshot); pass it to `createStreamingResampler` to continue this
+   * resampler elsewhere, bit for bit.
+   */
+  snapshot(): ResamplerSnapshot;
+}
+
+/**
+ * The state of a streaming resampler, as the input that rebuilds it: the Speex filter's state after input sample
+ * n depends only on the last filter-length input samples and on the phase n · toHz / fromHz, so a fresh resampler
+ * fed `history` (the last input samples, starting at an input index where the phase is 0) is in the very same state.
+ * Its output on the replay is discarded; the counters continue (test/audio/resample.test.ts checks the equality).
+ */
+export interface ResamplerSnapshot {
+  readonly fromHz: number;
+  readonly toHz: number;
+  readonly quality: number;
+  /** Input samples pushed and output samples returned so far. */
+  readonly totalIn: number;
+  readonly totalOut: number;
+  /** The last input samples (all since input index totalIn − history.length). */
+  readonly history: Float32Array;
 }
 
 const MAX_RATE_HZ = 1_000_000;
-const MAX_OUTPUT_BLOCK = 65536;
-const MAX_INPUT_BLOCK = 4096;
-const EMPTY = new Float32Array(0);
-
-let speexModule: Promise<SpeexModule> | undefined;
-function loadSpeex(): Promise<SpeexModule> {
-  speexModule ??= createSpeexModule();
-  return speexModule;
-}
-
-interface SpeexHandles { readonly module: SpeexModule; readonly state: number; readonly buffers: number[] }
-const leakGuard = new FinalizationRegistry<SpeexHandles>((h) => freeHandles(h));
-function freeHandles(h: SpeexHandles): void {
-  h.module._speex_resampler_destroy(h.state);
-  for (const p of h.buffers) h.module._free(p);
-}
 
 function validateRate(hz: number, what: string): void {
   if (!Number.isInteger(hz) || hz < 1 || hz > MAX_RATE_HZ) {
@@ -73,168 +79,46 @@ export function validateResampleOptions(options: ResampleOptions): void {
   }
 }
 
-function usedAfterRelease(): never {
-  throw new EmostreamError('EMO_ERR_INTERNAL', 'streaming resampler used after flush() or release()');
-}
-
-function createPassThrough(rateHz: number): StreamingResampler {
+function createPassThrough(rateHz: number, quality: number, from: ResamplerSnapshot | undefined): StreamingResampler {
   let open = true;
+  let total = from?.totalIn ?? 0;
   return {
     fromHz: rateHz,
     toHz: rateHz,
-    push: (chunk) => (open ? chunk.slice() : usedAfterRelease()),
+    push: (chunk) => (open ? ((total += chunk.length), chunk.slice()) : usedAfterRelease()),
     flush: () => (open ? ((open = false), EMPTY) : usedAfterRelease()),
     release: () => { open = false; },
+    snapshot: () => ({ fromHz: rateHz, toHz: rateHz, quality, totalIn: total, totalOut: total, history: EMPTY }),
   };
 }
 
-/** One open Speex resampler: its WASM state and buffers, the filter latency and the sample counts so far. */
-interface SpeexRun {
-  readonly m: SpeexModule;
-  readonly fromHz: number;
-  readonly toHz: number;
-  /** The speex state pointer. */
-  readonly state: number;
-  readonly handles: SpeexHandles;
-  /** Finalization token of `handles`. */
-  readonly token: object;
-  readonly inputLatency: number;
-  /** Input samples per process call, and the output capacity of one call. */
-  readonly inBlock: number;
-  readonly outCap: number;
-  readonly inPtr: number;
-  readonly outPtr: number;
-  /** [inLen, outLen] as uint32. */
-  readonly lenPtr: number;
-  open: boolean;
-  totalIn: number;
-  totalOut: number;
-}
-
-/** A speex state for the rates and quality, with the filter delay skipped at the start. */
-function initSpeexState(m: SpeexModule, fromHz: number, toHz: number, quality: number): number {
-  const errPtr = m._malloc(4);
-  const state = m._speex_resampler_init(1, fromHz, toHz, quality, errPtr);
-  const initErr = m.HEAP32[errPtr >> 2]!;
-  m._free(errPtr);
-  if (state === 0 || initErr !== 0) throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_init failed (error ${initErr})`);
-  m._speex_resampler_skip_zeros(state);
-  return state;
-}
-
-/** Opens a resampler run: state, WASM buffers and their leak guard. */
-function openSpeexRun(m: SpeexModule, fromHz: number, toHz: number, quality: number): SpeexRun {
-  const state = initSpeexState(m, fromHz, toHz, quality);
-  const inputLatency = m._speex_resampler_get_input_latency(state);
-  const inBlock = Math.max(1, Math.min(MAX_INPUT_BLOCK, Math.floor((MAX_OUTPUT_BLOCK * fromHz) / toHz)));
-  const outCap = Math.ceil((inBlock * toHz) / fromHz) + 8;
-  const inPtr = m._malloc(inBlock * 4);
-  const outPtr = m._malloc(outCap * 4);
-  const lenPtr = m._malloc(8);
-  const handles: SpeexHandles = { module: m, state, buffers: [inPtr, outPtr, lenPtr] };
-  const token = {};
-  leakGuard.register(token, handles, token);
-  return { m, fromHz, toHz, state, handles, token, inputLatency, inBlock, outCap, inPtr, outPtr, lenPtr, open: true, totalIn: 0, totalOut: 0 };
-}
-
-/** Output samples owed for all input so far. */
-function expectedTotal(r: SpeexRun): number {
-  return Math.ceil((r.totalIn * r.toHz) / r.fromHz);
-}
-
-/** Runs `input` through speex, appending to a buffer sized for the output still owed. */
-function runSpeex(r: SpeexRun, input: Float32Array, expectedMore: number): Float32Array {
-  const { m, state, inBlock, outCap, inPtr, outPtr, lenPtr } = r;
-  let out = new Float32Array(Math.max(0, expectedMore) + 8);
-  let n = 0;
-  for (let pos = 0; pos < input.length; pos += inBlock) {
-    const len = Math.min(inBlock, input.length - pos);
-    m.HEAPF32.set(input.subarray(pos, pos + len), inPtr >> 2);
-    let off = 0;
-    while (off < len) {
-      m.HEAPU32[lenPtr >> 2] = len - off;
-      m.HEAPU32[(lenPtr >> 2) + 1] = outCap;
-      const err = m._speex_resampler_process_float(state, 0, inPtr + off * 4, lenPtr, outPtr, lenPtr + 4);
-      const consumed = m.HEAPU32[lenPtr >> 2]!;
-      const produced = m.HEAPU32[(lenPtr >> 2) + 1]!;
-      if (err !== 0 || (consumed === 0 && produced === 0)) {
-        throw new EmostreamError('EMO_ERR_INTERNAL', `speex_resampler_process_float failed (error ${err})`);
-      }
-      if (n + produced > out.length) {
-        const grown = new Float32Array(Math.max(out.length * 2, n + produced));
-        grown.set(out.subarray(0, n));
-        out = grown;
-      }
-      out.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + produced), n);
-      n += produced;
-      off += consumed;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-/** Frees the WASM state and buffers (idempotent). */
-function releaseSpeexRun(r: SpeexRun): void {
-  if (!r.open) return;
-  r.open = false;
-  leakGuard.unregister(r.token);
-  freeHandles(r.handles);
-}
-
-/** `StreamingResampler.push`. */
-function pushSpeex(r: SpeexRun, chunk: Float32Array): Float32Array {
-  if (!r.open) usedAfterRelease();
-  if (chunk.length === 0) return EMPTY;
-  r.totalIn += chunk.length;
-  const out = runSpeex(r, chunk, expectedTotal(r) - r.totalOut);
-  r.totalOut += out.length;
-  return out;
-}
-
-/** `StreamingResampler.flush`: exactly the output still owed, then the run is released. */
-function flushSpeex(r: SpeexRun): Float32Array {
-  if (!r.open) usedAfterRelease();
-  const owed = expectedTotal(r) - r.totalOut;
-  const parts: Float32Array[] = [];
-  let got = 0;
-  // The filter lags by inputLatency input samples: feeding that many zeros (plus one output
-  // period) releases every output whose time lies inside the real input.
-  const tail = new Float32Array(r.inputLatency + Math.ceil(r.fromHz / r.toHz) + 1);
-  for (let round = 0; round < 4 && got < owed; round++) {
-    const part = runSpeex(r, tail, owed - got + tail.length);
-    parts.push(part);
-    got += part.length;
-  }
-  releaseSpeexRun(r);
-  const out = new Float32Array(Math.max(0, owed));
-  let at = 0;
-  for (const p of parts) {
-    const take = Math.min(p.length, out.length - at);
-    out.set(p.subarray(0, take), at);
-    at += take;
-  }
-  r.totalOut += out.length;
-  return out;
-}
-
-/** Creates a streaming Speex resampler from `fromHz` to `toHz` (identity copy when equal). */
+/**
+ * Creates a streaming Speex resampler from `fromHz` to `toHz` (identity copy when equal); with `from` (a
+ * `snapshot()` of a resampler of the same rates and quality) it continues that resampler exactly.
+ */
 export async function createStreamingResampler(
   fromHz: number,
   toHz: number,
   options: ResampleOptions = {},
+  from?: ResamplerSnapshot,
 ): Promise<StreamingResampler> {
   validateRate(fromHz, 'input sample rate');
   validateRate(toHz, 'output sample rate');
   validateResampleOptions(options);
   const quality = options.quality ?? DEFAULT_RESAMPLE_OPTIONS.quality;
-  if (fromHz === toHz) return createPassThrough(fromHz);
+  if (from && (from.fromHz !== fromHz || from.toHz !== toHz || from.quality !== quality)) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `resampler state ${from.fromHz} → ${from.toHz} Hz (quality ${from.quality}) does not fit ${fromHz} → ${toHz} Hz (quality ${quality})`);
+  }
+  if (fromHz === toHz) return createPassThrough(fromHz, quality, from);
   const r = openSpeexRun(await loadSpeex(), fromHz, toHz, quality);
+  if (from) restoreSpeexRun(r, from);
   return {
     fromHz,
     toHz,
     push: (chunk) => pushSpeex(r, chunk),
     flush: () => flushSpeex(r),
     release: () => releaseSpeexRun(r),
+    snapshot: () => snapshotSpeex(r),
   };
 }
 

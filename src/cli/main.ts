@@ -34,6 +34,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'live streams of an emostream cluster (NATS KV registry), or --replay one from JetStream',
     load: async () => { const m = await import('./commands/streams.ts'); return { help: m.STREAMS_HELP, run: m.runStreams }; },
   },
+  dashboard: {
+    summary: 'supervisor page: every live call of a cluster, alert rules, webhook (NATS JetStream + KV)',
+    load: async () => { const m = await import('./commands/dashboard.ts'); return { help: m.DASHBOARD_HELP, run: m.runDashboard }; },
+  },
   devices: {
     summary: 'list audio input devices for serve --mic',
     load: async () => { const m = await import('./commands/devices.ts'); return { help: m.DEVICES_HELP, run: m.runDevices }; },

@@ -8,6 +8,8 @@
  *   KV emostream-streams         stream → instance, since, last t, kind, metadata (refreshed every REGISTRY_REFRESH_MS,
  *                                expire after STREAM_ENTRY_TTL_S unless refreshed; deleted when the stream ends)
  *   KV emostream-state           stream → saved model state for the hand-off (STATE_TTL_S; deleted when it ends)
+ *   core subject emostream.instance.<id>.ping   answered by a connected instance (request → empty reply); a killed
+ *                                instance's subscription disappears with its connection, so a request gets "no responders"
  *
  * Only features of nats-server 2.9 are used (Debian's package: no multi-subject consumer filters, no per-message TTL).
  */
@@ -43,6 +45,9 @@ export const avSubject = (stream: string): string => `emostream.av.${stream}`;
 export const eventSubject = (stream: string): string => `emostream.event.${stream}`;
 /** Subject of a stream's alerts (emostream dashboard). */
 export const alertSubject = (stream: string): string => `emostream.alert.${stream}`;
+
+/** Core NATS subject an instance answers while it is connected (its liveness; not stored by JetStream). */
+export const pingSubject = (instance: string): string => `emostream.instance.${instance}.ping`;
 
 /** Stream ids usable as subject tokens and KV keys: no empty token (no leading, trailing or doubled dot). */
 export const NATS_STREAM_ID_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;

@@ -12,6 +12,7 @@
  * run in transposed direct form II; for the first 5 frames its output is forced to 0 and the feedback is off.
  * @see mel-filterbank.ts
  */
+import { EmostreamError } from '../errors.ts';
 import type { MelFilterbank } from './mel-filterbank.ts';
 
 /** Band-power floor before compression or logarithm (openSMILE `melfloor` default). */
@@ -74,6 +75,16 @@ export interface RastaFilter {
   process(melPower: Float64Array, out: Float64Array): number;
   /** Clears the filter state and restarts the warm-up. */
   reset(): void;
+  /** A copy of the filter state (for a stream handed over to another process, src/pool/window-extractor.ts). */
+  snapshot(): RastaSnapshot;
+  /** Replaces the state with `s` (taken from a filter over the same number of bands). */
+  restore(s: RastaSnapshot): void;
+}
+
+/** The state of a RastaFilter: the transposed direct form II states (4 per band) and the warm-up frame count. */
+export interface RastaSnapshot {
+  readonly state: Float64Array;
+  readonly frame: number;
 }
 
 const RASTA_OMEGA = Math.cos(2 * Math.PI * 29 * 0.01);
@@ -112,6 +123,12 @@ export function createRastaFilter(table: EqualLoudnessTable): RastaFilter {
     reset() {
       state.fill(0);
       frame = 0;
+    },
+    snapshot: () => ({ state: state.slice(), frame }),
+    restore(s) {
+      if (s.state.length !== state.length) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `RASTA state of ${s.state.length / 4} bands, expected ${n}`);
+      state.set(s.state);
+      frame = s.frame;
     },
   };
 }

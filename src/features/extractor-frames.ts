@@ -2,7 +2,8 @@
  * The frame loop of the streaming LLD extractor (extractor.ts): the contiguous sample history, the ring of raw rows
  * waiting for their voicing columns, and the steps that analyse every complete frame, hand decided pitch frames to
  * voice quality and the post-processor, and add the tail frames at the end of input — as named functions on an
- * explicit `ExtractorState`. Nothing is allocated per frame; the history and the ring only grow when needed.
+ * explicit `ExtractorState`, and its snapshot / restore for a stream handed over. Nothing is allocated per frame;
+ * the history and the ring only grow when needed.
  * @see extractor.ts (data path and lookahead)
  */
 import { EmostreamError } from '../errors.ts';
@@ -13,6 +14,7 @@ import type { ShortFrameBranch } from './short-frame-branch.ts';
 import type { PitchBranch } from './pitch-branch.ts';
 import type { PitchFrameSink } from './pitch-viterbi.ts';
 import type { VoiceQuality } from './voice-quality.ts';
+import type { LldExtractorSnapshot } from './extractor.ts';
 
 const PENDING_ROWS_START = 64;
 const ZCR_COLUMN = COL.ZCR;
@@ -175,4 +177,38 @@ export function releaseExtractor(st: ExtractorState): void {
   st.released = true;
   st.short.release();
   st.pitch.release();
+}
+
+/** `LldExtractor.snapshot`: copies of the sample history still needed, the waiting rows and every stage's state. */
+export function snapshotExtractor(st: ExtractorState): LldExtractorSnapshot {
+  if (st.finished || st.released) throw new EmostreamError('EMO_ERR_INTERNAL', 'snapshot() after finish() or release()');
+  const { bufferStart, nextFrame, nextVoiced, pending } = st;
+  const keepFrom = Math.max(bufferStart, Math.min(st.voice.oldestNeededSample(), nextFrame * st.geometry.hop));
+  const rows = new Float32Array((nextFrame - nextVoiced) * LLD_COUNT);
+  for (let k = nextVoiced; k < nextFrame; k++) rows.set(pending[k % pending.length], (k - nextVoiced) * LLD_COUNT);
+  return {
+    sampleRateHz: st.geometry.sampleRateHz, bufferStart: keepFrom, samples: st.buffer.slice(keepFrom - bufferStart, st.bufferLength),
+    nextFrame, nextVoiced, pending: rows, short: st.short.snapshot(), pitch: st.pitch.snapshot(), voice: st.voice.snapshot(), post: st.post.snapshot(),
+  };
+}
+
+/** `LldExtractor.restore`: the state of a fresh extractor (nothing pushed yet) becomes `snap`. */
+export function restoreExtractor(st: ExtractorState, snap: LldExtractorSnapshot): void {
+  const { sampleRateHz } = st.geometry;
+  if (st.bufferStart + st.bufferLength > 0 || st.nextFrame > 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'restore() on an extractor that has samples');
+  if (snap.sampleRateHz !== sampleRateHz || snap.pending.length !== (snap.nextFrame - snap.nextVoiced) * LLD_COUNT) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `extractor state at ${snap.sampleRateHz} Hz does not fit an extractor at ${sampleRateHz} Hz`);
+  }
+  st.short.restore(snap.short);
+  st.pitch.restore(snap.pitch);
+  st.voice.restore(snap.voice);
+  st.post.restore(snap.post);
+  st.bufferStart = snap.bufferStart;
+  st.bufferLength = 0;
+  append(st, snap.samples);
+  st.nextFrame = snap.nextFrame;
+  st.nextVoiced = snap.nextVoiced;
+  while (st.pending.length <= st.nextFrame - st.nextVoiced) growPending(st);
+  const { nextFrame, nextVoiced, pending } = st;
+  for (let k = nextVoiced; k < nextFrame; k++) pending[k % pending.length].set(snap.pending.subarray((k - nextVoiced) * LLD_COUNT, (k - nextVoiced + 1) * LLD_COUNT));
 }

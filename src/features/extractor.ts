@@ -16,11 +16,11 @@
 import { EmostreamError } from '../errors.ts';
 import { createFrameGeometry, type FrameGeometry } from './frame-geometry.ts';
 import { FRAME_WIDTH } from './registry.ts';
-import type { FrameRowHandler, VoicingDeltaMode } from './lld-post.ts';
-import { createExtractorState, finishExtraction, pushSamples, releaseExtractor } from './extractor-frames.ts';
-import { createShortFrameBranch, type ShortFrameBranch } from './short-frame-branch.ts';
-import { createPitchBranch, type PitchBranch } from './pitch-branch.ts';
-import { createVoiceQuality, type VoiceQuality } from './voice-quality.ts';
+import type { FrameRowHandler, LldPostSnapshot, VoicingDeltaMode } from './lld-post.ts';
+import { createExtractorState, finishExtraction, pushSamples, releaseExtractor, restoreExtractor, snapshotExtractor } from './extractor-frames.ts';
+import { createShortFrameBranch, type ShortFrameBranch, type ShortFrameSnapshot } from './short-frame-branch.ts';
+import { createPitchBranch, type PitchBranch, type PitchBranchSnapshot } from './pitch-branch.ts';
+import { createVoiceQuality, type VoiceQuality, type VoiceQualitySnapshot } from './voice-quality.ts';
 
 export interface LldExtractorOptions {
   /** Sample rate of the pushed PCM in Hz (emostream analyses at 16000; 8000–192000 accepted). */
@@ -43,6 +43,30 @@ export interface LldExtractor {
   readonly pendingFrames: number;
   /** Frees the WASM buffers. */
   release(): void;
+  /**
+   * A copy of the whole streaming state between two pushes (not after `finish`): the sample history still needed,
+   * the rows waiting for their voicing columns, and every stage's cross-frame state. An extractor of the same rate
+   * and mode given it by `restore` continues exactly as this one would (src/pool/window-extractor.ts).
+   */
+  snapshot(): LldExtractorSnapshot;
+  /** Replaces the state of a fresh extractor (nothing pushed yet) with `s`; EMO_ERR_BAD_CONFIG if it does not fit. */
+  restore(s: LldExtractorSnapshot): void;
+}
+
+/** The state of an LldExtractor (see `LldExtractor.snapshot`). */
+export interface LldExtractorSnapshot {
+  readonly sampleRateHz: number;
+  /** Absolute index of samples[0]; samples run to the last sample pushed. */
+  readonly bufferStart: number;
+  readonly samples: Float32Array;
+  readonly nextFrame: number;
+  readonly nextVoiced: number;
+  /** Raw rows of frames nextVoiced … nextFrame − 1 (LLD_COUNT each, row-major). */
+  readonly pending: Float32Array;
+  readonly short: ShortFrameSnapshot;
+  readonly pitch: PitchBranchSnapshot;
+  readonly voice: VoiceQualitySnapshot;
+  readonly post: LldPostSnapshot;
 }
 
 /** Creates a streaming extractor calling `onRow(row130, index)` for each final row (the array is reused). */
@@ -70,6 +94,8 @@ export async function createLldExtractor(options: LldExtractorOptions, onRow: Fr
       return st.nextFrame - st.nextVoiced + st.post.pending;
     },
     release: () => releaseExtractor(st),
+    snapshot: () => snapshotExtractor(st),
+    restore: (snap) => restoreExtractor(st, snap),
   };
 }
 

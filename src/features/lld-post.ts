@@ -5,6 +5,7 @@
  * Latency: raw row n is final as smoothed row n once raw row n+1 arrived, and its delta once smoothed row n+2 exists,
  * so output row n is emitted when raw row n+3 is pushed (3 frames = 30 ms), or at `finish()` with edges replicated.
  */
+import { EmostreamError } from '../errors.ts';
 import { LLD_COLUMNS, LLD_COUNT, VOICING_COLUMNS } from './registry.ts';
 import { smoothValue } from './smoothing.ts';
 import { DELTA_NORMALISER, plainDelta, segmentDeltaTerms } from './deltas.ts';
@@ -22,9 +23,36 @@ export interface LldPostProcessor {
   finish(): void;
   /** Rows pushed but not yet emitted (≤ 3). */
   readonly pending: number;
+  /** A copy of the state (raw and smoothed row rings, counters, the compat normaliser). */
+  snapshot(): LldPostSnapshot;
+  /** Replaces the state with `s` (from a processor with the same voicing-delta mode). */
+  restore(s: LldPostSnapshot): void;
+}
+
+/** The state of an LldPostProcessor: its two rings (RING rows of 65, row-major) and counters. */
+export interface LldPostSnapshot {
+  readonly voicingDeltas: VoicingDeltaMode;
+  readonly raw: Float32Array;
+  readonly smooth: Float32Array;
+  readonly rawCount: number;
+  readonly smoothCount: number;
+  readonly emitted: number;
+  readonly compatNorm: number;
 }
 
 const RING = 8; // ≥ 5 smoothed rows in flight
+
+/** A ring of RING rows as one row-major copy. */
+function flatRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(RING * LLD_COUNT);
+  rows.forEach((r, k) => out.set(r, k * LLD_COUNT));
+  return out;
+}
+
+/** Sets a ring of RING rows from its row-major copy. */
+function setRows(rows: Float32Array[], flat: Float32Array): void {
+  for (let k = 0; k < RING; k++) rows[k].set(flat.subarray(k * LLD_COUNT, (k + 1) * LLD_COUNT));
+}
 
 export function createLldPostProcessor(voicingDeltas: VoicingDeltaMode, onRow: FrameRowHandler): LldPostProcessor {
   const smoothing = LLD_COLUMNS.map((c) => c.smoothing);
@@ -84,6 +112,18 @@ export function createLldPostProcessor(voicingDeltas: VoicingDeltaMode, onRow: F
     },
     get pending() {
       return rawCount - emitted;
+    },
+    snapshot: () => ({ voicingDeltas, raw: flatRows(raw), smooth: flatRows(smooth), rawCount, smoothCount, emitted, compatNorm }),
+    restore(s) {
+      if (s.voicingDeltas !== voicingDeltas || s.raw.length !== RING * LLD_COUNT || s.smooth.length !== RING * LLD_COUNT) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `LLD post-processing state (${s.voicingDeltas}) does not fit this extractor (${voicingDeltas})`);
+      }
+      setRows(raw, s.raw);
+      setRows(smooth, s.smooth);
+      rawCount = s.rawCount;
+      smoothCount = s.smoothCount;
+      emitted = s.emitted;
+      compatNorm = s.compatNorm;
     },
   };
 }

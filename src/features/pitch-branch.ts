@@ -15,7 +15,7 @@
 import { EmostreamError } from '../errors.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { createPitchShs, type PitchCandidateArrays } from './pitch-shs.ts';
-import { createPitchViterbi, type PitchFrameSink } from './pitch-viterbi.ts';
+import { createPitchViterbi, type PitchFrameSink, type PitchViterbiSnapshot } from './pitch-viterbi.ts';
 import { createSpectralScaleTables } from './spectral-scale.ts';
 import { createPitchSpectrumKernel } from './pitch-spectrum-wasm.ts';
 import { gaussianWindow } from './windows.ts';
@@ -37,6 +37,18 @@ export interface PitchBranch {
   readonly pendingFrames: number;
   /** Frees the FFT's WebAssembly memory. */
   release(): void;
+  /** A copy of the cross-frame state (smoother trellis, energy gates of the frames not yet handed out). */
+  snapshot(): PitchBranchSnapshot;
+  /** Replaces the cross-frame state with `s` (from a branch of the same geometry), before any frame is analysed. */
+  restore(s: PitchBranchSnapshot): void;
+}
+
+/** The cross-frame state of a PitchBranch: frames analysed, the gate flag of each frame not yet handed out, the smoother. */
+export interface PitchBranchSnapshot {
+  readonly analysed: number;
+  /** Gate flags (1 = open) of frames viterbi.drained … analysed − 1. */
+  readonly gates: Uint8Array;
+  readonly viterbi: PitchViterbiSnapshot;
 }
 
 /** Creates the pitch branch (F0final, voicingFinalUnclipped; recipe 5.3) for a frame geometry. */
@@ -102,6 +114,16 @@ export async function createPitchBranch(geometry: FrameGeometry): Promise<PitchB
     release() {
       released = true; // the kernel's WebAssembly memory is garbage-collected with it
     },
+    snapshot: () => ({ analysed, gates: gateFlags(gate, viterbi.drainedFrames, analysed), viterbi: viterbi.snapshot() }),
+    restore(snap) {
+      const from = snap.viterbi.drained;
+      if (snap.analysed !== snap.viterbi.pushed || snap.gates.length !== snap.analysed - from) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', 'pitch branch state: frame counts do not agree');
+      }
+      viterbi.restore(snap.viterbi);
+      gate = gateRing(snap.gates, from, snap.analysed, gate.length);
+      analysed = snap.analysed;
+    },
   };
 }
 
@@ -110,4 +132,20 @@ function regrow(ring: Uint8Array, from: number, to: number): Uint8Array {
   const bigger = new Uint8Array(ring.length * 2);
   for (let t = from; t < to; t++) bigger[t & (bigger.length - 1)] = ring[t & (ring.length - 1)];
   return bigger;
+}
+
+/** The gate flags of frames from … to−1 of a power-of-two ring, in frame order. */
+function gateFlags(ring: Uint8Array, from: number, to: number): Uint8Array {
+  const gates = new Uint8Array(to - from);
+  for (let t = from; t < to; t++) gates[t - from] = ring[t & (ring.length - 1)];
+  return gates;
+}
+
+/** A power-of-two ring (at least `minSize`, larger than the flags) holding `gates` as frames from … to−1. */
+function gateRing(gates: Uint8Array, from: number, to: number, minSize: number): Uint8Array {
+  let size = minSize;
+  while (size < gates.length + 1) size *= 2;
+  const ring = new Uint8Array(size);
+  for (let t = from; t < to; t++) ring[t & (size - 1)] = gates[t - from];
+  return ring;
 }

@@ -6,7 +6,8 @@
  * caller leaves more frames undrained than it holds.
  * @see pitch-viterbi.ts
  */
-import type { PitchFrameSink, PitchViterbiOptions } from './pitch-viterbi.ts';
+import { EmostreamError } from '../errors.ts';
+import type { PitchFrameSink, PitchViterbiOptions, PitchViterbiSnapshot } from './pitch-viterbi.ts';
 
 /** Pitch-range cost g(f) of the reference smoother. */
 export function pitchRangeCost(f: number): number {
@@ -235,4 +236,41 @@ export function drainFrames(tr: ViterbiTrellis, onFrame: PitchFrameSink): void {
     const v = tr.voic[slot * K + (s < U ? s : 0)];
     onFrame(tr.drained++, f0, v);
   }
+}
+
+/** `PitchViterbi.snapshot`: the frames drained … pushed − 1 in order, the path costs and the counters (copies). */
+export function snapshotTrellis(tr: ViterbiTrellis): PitchViterbiSnapshot {
+  const { K, S, cap, pushed, drained } = tr;
+  const n = pushed - drained;
+  const out = { frequencies: new Float64Array(n * K), voicings: new Float64Array(n * K), back: new Int8Array(n * S), chosen: new Int8Array(n) };
+  for (let k = 0; k < n; k++) {
+    const a = (drained + k) & (cap - 1);
+    out.frequencies.set(tr.freq.subarray(a * K, a * K + K), k * K);
+    out.voicings.set(tr.voic.subarray(a * K, a * K + K), k * K);
+    out.back.set(tr.back.subarray(a * S, a * S + S), k * S);
+    out.chosen[k] = tr.chosen[a];
+  }
+  return { candidates: K, pushed, decided: tr.decided, drained, segmentStart: tr.segmentStart, slope: tr.slope[0], cost: tr.cost.slice(), ...out };
+}
+
+/** `PitchViterbi.restore`: replaces the trellis with `snap` (same candidate count), growing the ring as needed. */
+export function restoreTrellis(tr: ViterbiTrellis, snap: PitchViterbiSnapshot): void {
+  const { K, S } = tr;
+  if (snap.candidates !== K || snap.cost.length !== S) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `pitch smoother state for ${snap.candidates} candidates, expected ${K}`);
+  const n = snap.pushed - snap.drained;
+  tr.pushed = snap.drained;
+  tr.drained = snap.drained;
+  while (n > tr.cap) growTrellis(tr);
+  for (let k = 0; k < n; k++) {
+    const a = (snap.drained + k) & (tr.cap - 1);
+    tr.freq.set(snap.frequencies.subarray(k * K, k * K + K), a * K);
+    tr.voic.set(snap.voicings.subarray(k * K, k * K + K), a * K);
+    tr.back.set(snap.back.subarray(k * S, k * S + S), a * S);
+    tr.chosen[a] = snap.chosen[k];
+  }
+  tr.pushed = snap.pushed;
+  tr.decided = snap.decided;
+  tr.segmentStart = snap.segmentStart;
+  tr.slope[0] = snap.slope;
+  tr.cost.set(snap.cost);
 }

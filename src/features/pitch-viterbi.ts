@@ -19,7 +19,7 @@
  * @see pitch-branch.ts
  */
 import { EmostreamError } from '../errors.ts';
-import { createViterbiTrellis, drainFrames, flushTrellis, pushFrame } from './pitch-viterbi-trellis.ts';
+import { createViterbiTrellis, drainFrames, flushTrellis, pushFrame, restoreTrellis, snapshotTrellis } from './pitch-viterbi-trellis.ts';
 
 export { pitchRangeCost } from './pitch-viterbi-trellis.ts';
 
@@ -75,6 +75,28 @@ export interface PitchViterbi {
   readonly decidedFrames: number;
   /** Frames handed out by `drain` so far. */
   readonly drainedFrames: number;
+  /** A copy of the trellis (the frames not yet handed out, costs, counters), e.g. to hand a stream over. */
+  snapshot(): PitchViterbiSnapshot;
+  /** Replaces the state with `s` (from a smoother with the same candidate count); before or instead of any push. */
+  restore(s: PitchViterbiSnapshot): void;
+}
+
+/**
+ * The state of a PitchViterbi. Frame arrays hold the frames drained … pushed − 1 in order: `frequencies` and
+ * `voicings` K per frame, `back` K + 1 per frame, `chosen` one per frame.
+ */
+export interface PitchViterbiSnapshot {
+  readonly candidates: number;
+  readonly pushed: number;
+  readonly decided: number;
+  readonly drained: number;
+  readonly segmentStart: number;
+  readonly slope: number;
+  readonly cost: Float64Array;
+  readonly frequencies: Float64Array;
+  readonly voicings: Float64Array;
+  readonly back: Int8Array;
+  readonly chosen: Int8Array;
 }
 
 /**
@@ -103,5 +125,7 @@ export function createPitchViterbi(options: Partial<PitchViterbiOptions> = {}): 
     get drainedFrames() {
       return tr.drained;
     },
+    snapshot: () => snapshotTrellis(tr),
+    restore: (snap) => restoreTrellis(tr, snap),
   };
 }

@@ -16,11 +16,12 @@
  * bank's 8 kHz upper edge is clamped to Nyquist (mel-filterbank.ts); digital silence gives finite values throughout.
  * @see frame-geometry.ts
  */
+import { EmostreamError } from '../errors.ts';
 import type { FrameGeometry } from './frame-geometry.ts';
 import { hammingWindow } from './windows.ts';
 import { COL } from './registry.ts';
 import { createMelFilterbank, type MelFilterbank } from './mel-filterbank.ts';
-import { auditorySpectrum, createEqualLoudnessTable, createRastaFilter, type EqualLoudnessTable } from './auditory-spectrum.ts';
+import { auditorySpectrum, createEqualLoudnessTable, createRastaFilter, type EqualLoudnessTable, type RastaSnapshot } from './auditory-spectrum.ts';
 import { createBandEnergyTable } from './band-energy.ts';
 import { createSpectralShapeTables, spectralEntropy } from './spectral-shape.ts';
 import { createMfccTable, mfccInto } from './mfcc.ts';
@@ -44,8 +45,21 @@ export interface ShortFrameBranch {
   analyse(samples: Float32Array, start: number, row: Float32Array): void;
   /** Forgets the cross-frame state (flux history, RASTA filter), as at the start of a new stream. */
   reset(): void;
+  /** A copy of the cross-frame state (previous magnitude spectrum, RASTA filter). */
+  snapshot(): ShortFrameSnapshot;
+  /** Replaces the cross-frame state with `s` (from a branch of the same geometry). */
+  restore(s: ShortFrameSnapshot): void;
   /** Ends the branch (its WebAssembly memory is garbage-collected with it); it must not be used afterwards. */
   release(): void;
+}
+
+/** The cross-frame state of a ShortFrameBranch. */
+export interface ShortFrameSnapshot {
+  /** Whether a frame was analysed (the next one has a flux). */
+  readonly havePrevious: boolean;
+  /** |X_k| of the last frame, N_short/2 + 1 values. */
+  readonly previous: Float32Array;
+  readonly rasta: RastaSnapshot;
 }
 
 /** Creates the short-frame branch for a frame geometry (one per stream). */
@@ -88,6 +102,14 @@ export async function createShortFrameBranch(geometry: FrameGeometry): Promise<S
     reset() {
       havePrevious = false;
       rasta.reset();
+    },
+    snapshot: () => ({ havePrevious, previous: kernel.previousMagnitude().slice(), rasta: rasta.snapshot() }),
+    restore(s) {
+      const previous = kernel.previousMagnitude();
+      if (s.previous.length !== previous.length) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `short-frame state of ${s.previous.length} bins, expected ${previous.length}`);
+      previous.set(s.previous);
+      havePrevious = s.havePrevious;
+      rasta.restore(s.rasta);
     },
     release() {},
   };

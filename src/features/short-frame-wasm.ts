@@ -76,6 +76,8 @@ export interface ShortFrameKernel {
   transform(): void;
   /** The spectral values of `spectrum`; `withFlux` false in a stream's first frame (flux 0). */
   analyseSpectrum(withFlux: boolean): void;
+  /** |X_k| of the last analysed frame (N/2 + 1 float32; the "previous frame" of the next flux), a live view. */
+  previousMagnitude(): Float32Array;
 }
 
 /** Creates the WebAssembly kernel of one short-frame branch (one per stream). */
@@ -138,5 +140,6 @@ export function createShortFrameKernel(t: ShortFrameKernelTables): ShortFrameKer
         ptr.bandInts, ptr.bandDoubles, ptr.frequencyHz, ptr.sharpnessWeight, ptr.shapeDoubles, ptr.out);
       current[0] = 1 - c;
     },
+    previousMagnitude: () => new Float32Array(buffer, ptr.magnitude[1 - current[0]], bins),
   };
 }

@@ -49,6 +49,18 @@ export interface VoiceQuality {
   analyse(frameIndex: number, f0Hz: number, buffer: Float32Array, bufferStart: number, out: Float32Array, outOffset: number): void;
   /** Smallest absolute sample index a future `analyse` call can read (older samples may be discarded). */
   oldestNeededSample(): number;
+  /** A copy of the carried state (read position, carry-over, last period and difference, held values). */
+  snapshot(): VoiceQualitySnapshot;
+  /** Replaces the carried state with `s`. */
+  restore(s: VoiceQualitySnapshot): void;
+}
+
+/** The carried state of a VoiceQuality stage. */
+export interface VoiceQualitySnapshot {
+  readonly lastIdx: number;
+  readonly lastMis: number;
+  /** Last period, last period difference, held jitter / DDP / shimmer. */
+  readonly held: Float64Array;
 }
 
 /** Search range of the period scan relative to T (`searchRangeRel`). */
@@ -147,5 +159,11 @@ export function createVoiceQuality(geometry: FrameGeometry, options: VoiceQualit
   return {
     analyse: (frameIndex, f0Hz, buffer, bufferStart, out, outOffset) => analyse(st, frameIndex, f0Hz, buffer, bufferStart, out, outOffset),
     oldestNeededSample: () => st.lastIdx,
+    snapshot: () => ({ lastIdx: st.lastIdx, lastMis: st.lastMis, held: st.held.slice() }),
+    restore(snap) {
+      st.lastIdx = snap.lastIdx;
+      st.lastMis = snap.lastMis;
+      st.held.set(snap.held);
+    },
   };
 }

@@ -8,9 +8,10 @@
  *   merged → classifyContent (speech / music / silence / mixed per window; src/model/content-classifier.ts)
  *          → inferBatched(model) (one batched ORT step per event-loop turn) → PipelineEvent
  *
- * A stream handed over between processes (HandoffSource, src/server/handoff) has its clock shifted and warm-up
- * windows dropped (handoffWindows), its saved model state restored at `started`, and may be detached (stopped
- * without a flush; its `ended` event then carries the final model state).
+ * A stream handed over between processes (HandoffSource, src/server/handoff) may continue a saved extractor state,
+ * has its clock shifted and warm-up windows dropped (handoffWindows), its saved model state restored at `started`,
+ * and may be detached (its audio extracted, no flush; its `ended` event then carries the extractor state and the
+ * final model state).
  *
  * Offline analysis (`emostream analyse`) and the server run exactly this function (the worker path runs the very
  * same extraction code), so their numbers are identical. Completion of `sources$` and of every stream completes the
@@ -24,10 +25,10 @@ import { classifyContent } from './classify-content.ts';
 import { extractWindows } from './extract.ts';
 import { extractWindowsInWorkers, type WorkerExtractOptions } from './extract-in-workers.ts';
 import type { FeaturePool } from './feature-pool.ts';
-import { handoffWindows } from './handoff-windows.ts';
+import { handoffChunks, handoffWindows } from './handoff-windows.ts';
 import { bracketStream } from './stream-lifecycle.ts';
 import { inferBatched, type InferOptions } from './infer.ts';
-import type { PipelineEvent } from './types.ts';
+import type { HandoffSource, PipelineEvent } from './types.ts';
 
 /** Options of `createPipeline`. */
 export interface PipelineOptions extends InferOptions, WorkerExtractOptions {
@@ -46,13 +47,17 @@ export interface PipelineOptions extends InferOptions, WorkerExtractOptions {
 export function createPipeline(sources$: Observable<StreamSource>, options: PipelineOptions): Observable<PipelineEvent> {
   const { featurePool } = options;
   const unbounded: WorkerExtractOptions = { lagAfterS: Infinity, maxQueuedS: Infinity };
-  const perStream = (source: StreamSource) => bracketStream(
-    source,
-    (featurePool
-      ? source.chunks.pipe(extractWindowsInWorkers(featurePool, source.kind === 'file' ? unbounded : options))
-      : source.chunks.pipe(extractWindows())
-    ).pipe(handoffWindows(source)),
-  );
+  const perStream = (source: HandoffSource) => {
+    const { chunks, detached } = handoffChunks(source);
+    const handoff = { restore: source.resume?.extractorState, detached };
+    return bracketStream(
+      source,
+      (featurePool
+        ? chunks.pipe(extractWindowsInWorkers(featurePool, source.kind === 'file' ? unbounded : options, handoff))
+        : chunks.pipe(extractWindows(handoff))
+      ).pipe(handoffWindows(source)),
+    );
+  };
   const content = options.content === undefined ? shippedContentClassifier() : options.content;
   const merged = sources$.pipe(mergeMap(perStream));
   return (content ? merged.pipe(classifyContent(content)) : merged).pipe(inferBatched(options.model, options));

@@ -17,7 +17,8 @@ import { Observable } from 'rxjs';
 import { EmostreamError } from '../errors.ts';
 import type { AudioChunk } from '../audio/sources/types.ts';
 import type { FeaturePool, FeatureStream, FeatureStreamHandlers } from './feature-pool.ts';
-import type { LagEvent, Operator, PooledWindow } from './types.ts';
+import type { HandoffExtractOptions } from './extract.ts';
+import type { ExtractorStateItem, LagEvent, Operator, PooledWindow } from './types.ts';
 
 /** Options of `extractWindowsInWorkers`. */
 export interface WorkerExtractOptions {
@@ -30,14 +31,19 @@ export interface WorkerExtractOptions {
 /** Defaults of `extractWindowsInWorkers`. */
 export const DEFAULT_WORKER_EXTRACT_OPTIONS: Readonly<Required<WorkerExtractOptions>> = Object.freeze({ lagAfterS: 5, maxQueuedS: 60 });
 
-/** Operator turning one stream's chunks (any rate) into pooled 1 Hz windows in a feature worker. */
-export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtractOptions = {}): Operator<AudioChunk, PooledWindow | LagEvent> {
+/**
+ * Operator turning one stream's chunks (any rate) into pooled 1 Hz windows in a feature worker (`handoff`: as in
+ * extractWindows, the worker restores a saved state and, when detached, answers with its state instead of the flush).
+ */
+export function extractWindowsInWorkers(pool: FeaturePool, options?: WorkerExtractOptions): Operator<AudioChunk, PooledWindow | LagEvent>;
+export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtractOptions, handoff: HandoffExtractOptions): Operator<AudioChunk, PooledWindow | LagEvent | ExtractorStateItem>;
+export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtractOptions = {}, handoff: HandoffExtractOptions = {}): Operator<AudioChunk, PooledWindow | LagEvent | ExtractorStateItem> {
   const lagAfterS = options.lagAfterS ?? DEFAULT_WORKER_EXTRACT_OPTIONS.lagAfterS;
   const maxQueuedS = options.maxQueuedS ?? DEFAULT_WORKER_EXTRACT_OPTIONS.maxQueuedS;
   if (!(lagAfterS > 0) || !(maxQueuedS >= lagAfterS)) {
     throw new EmostreamError('EMO_ERR_BAD_CONFIG', `need 0 < lagAfterS ≤ maxQueuedS, got ${lagAfterS} and ${maxQueuedS} s`);
   }
-  return (source) => new Observable<PooledWindow | LagEvent>((subscriber) => {
+  return (source) => new Observable<PooledWindow | LagEvent | ExtractorStateItem>((subscriber) => {
     let stream: FeatureStream | undefined;
     let streamId = '';
     let rateHz = 0;
@@ -57,6 +63,11 @@ export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtrac
         done = true;
         subscriber.complete();
       },
+      detached(state) {
+        done = true;
+        subscriber.next({ type: 'extractor-state', streamId, state });
+        subscriber.complete();
+      },
       failed: fail,
     };
     const subscription = source.subscribe({
@@ -66,7 +77,7 @@ export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtrac
           streamId = chunk.streamId;
           rateHz = chunk.sampleRateHz;
           try {
-            stream = pool.open(streamId, rateHz, handlers);
+            stream = pool.open(streamId, rateHz, handlers, handoff.restore);
           } catch (err) {
             fail(err);
             return;
@@ -90,7 +101,7 @@ export function extractWindowsInWorkers(pool: FeaturePool, options: WorkerExtrac
       error: fail,
       complete() {
         if (done) return;
-        if (stream) stream.end();
+        if (stream) handoff.detached?.() ? stream.detach() : stream.end();
         else {
           done = true;
           subscriber.complete();

@@ -9,7 +9,9 @@
  * The extractor's lookahead (60 ms frame + 30 ms smoothing/deltas + pitch smoother, ≤ 300 ms) means a window is
  * emitted by a later chunk than the one holding its last sample; `completedAtMs` is that later chunk's arrival.
  * Completion flushes the extractor (the last second is padded to completion: window-extractor.ts); a stream whose
- * rate changes midway errors (EMO_ERR_BAD_AUDIO); error and unsubscribe release the WASM buffers. The feature
+ * rate changes midway errors (EMO_ERR_BAD_AUDIO); error and unsubscribe release the WASM buffers. A stream handed
+ * over between processes may start from a saved extractor state and, when detached, ends with its state instead of
+ * the flush (HandoffExtractOptions). The feature
  * workers run the same window extractor (extractWindowsInWorkers), so both paths give the same numbers.
  * @see extractWindowsInWorkers (the same stage in a worker thread), inferBatched (after).
  */
@@ -17,7 +19,18 @@ import { createWindowExtractor, type WindowExtractor } from '../pool/window-extr
 import { EmostreamError } from '../errors.ts';
 import type { AudioChunk } from '../audio/sources/types.ts';
 import { statefulStage } from './stateful-stage.ts';
-import type { Operator, PooledWindow } from './types.ts';
+import type { ExtractorStateItem, Operator, PooledWindow } from './types.ts';
+
+/** Options of `extractWindows` and `extractWindowsInWorkers` for streams handed over between processes. */
+export interface HandoffExtractOptions {
+  /** A saved extractor state to continue (StreamResume.extractorState). Default: none. */
+  readonly restore?: Uint8Array;
+  /**
+   * Asked when the chunks complete: true (the stream was detached) → no flush; the extractor's state is emitted as
+   * an `extractor-state` item instead. Default: never detached.
+   */
+  readonly detached?: () => boolean;
+}
 
 interface ExtractState {
   readonly extractor: WindowExtractor;
@@ -31,14 +44,19 @@ interface ExtractState {
 /** Chunks held while the extractor's WASM is created. */
 export const MAX_BACKLOG_CHUNKS = 1000;
 
-/** Operator turning one stream's chunks into pooled 1 Hz feature windows. */
-export function extractWindows(): Operator<AudioChunk, PooledWindow> {
-  return statefulStage<AudioChunk, PooledWindow, ExtractState>('extract', {
+/**
+ * Operator turning one stream's chunks into pooled 1 Hz feature windows (with `handoff.detached()` true at the end:
+ * the windows so far, then the extractor's state instead of the flush).
+ */
+export function extractWindows(): Operator<AudioChunk, PooledWindow>;
+export function extractWindows(handoff: HandoffExtractOptions): Operator<AudioChunk, PooledWindow | ExtractorStateItem>;
+export function extractWindows(handoff: HandoffExtractOptions = {}): Operator<AudioChunk, PooledWindow | ExtractorStateItem> {
+  return statefulStage<AudioChunk, PooledWindow | ExtractorStateItem, ExtractState>('extract', {
     async init(first) {
       const ready: PooledWindow[] = [];
       const holder = { currentArrivalMs: first.arrivedAtMs };
       const streamId = first.streamId;
-      const extractor = await createWindowExtractor({ inputRateHz: first.sampleRateHz, name: `stream "${streamId}"` }, (w) => {
+      const extractor = await createWindowExtractor({ inputRateHz: first.sampleRateHz, name: `stream "${streamId}"`, restore: handoff.restore }, (w) => {
         ready.push({ type: 'window', streamId, index: w.index, endTimeS: w.endTimeS, features: w.features, completedAtMs: holder.currentArrivalMs });
       });
       return Object.assign(holder, { extractor, streamId, rateHz: first.sampleRateHz, ready });
@@ -52,6 +70,10 @@ export function extractWindows(): Operator<AudioChunk, PooledWindow> {
       drain(state, emit);
     },
     complete(state, emit) {
+      if (handoff.detached?.()) {
+        emit({ type: 'extractor-state', streamId: state.streamId, state: state.extractor.snapshot() });
+        return;
+      }
       state.extractor.finish();
       drain(state, emit);
     },

@@ -33,8 +33,10 @@ export interface PoolSlot {
   queued: number;
   /** Samples handed to the worker, not acked. */
   inFlight: number;
-  /** `end()` was called and the `end` op is not sent yet. */
-  ending: boolean;
+  /** `end()` or `detach()` was called and that op is not sent yet. */
+  ending: false | 'end' | 'detach';
+  /** Extractor state the worker's stream continues (hand-off), sent with the `open` op. */
+  readonly restore: Uint8Array | undefined;
   /** The `open` op was queued for the worker. */
   opened: boolean;
 }
@@ -136,6 +138,10 @@ function onReply(pool: PoolState, lane: PoolLane, reply: WorkerReply): void {
         forgetSlot(pool, slot);
         slot.handlers.ended();
         break;
+      case 'detached':
+        forgetSlot(pool, slot);
+        slot.handlers.detached?.(e.state);
+        break;
       case 'failed':
         forgetSlot(pool, slot);
         slot.handlers.failed(new EmostreamError((e.code ?? 'EMO_ERR_INTERNAL') as EmostreamErrorCode, e.message));
@@ -171,11 +177,11 @@ export function startLane(pool: PoolState, index: number): PoolLane {
   return lane;
 }
 
-/** Queues a slot's pending operations on its lane: `open` once, chunks within the in-flight budget, then `end`. */
+/** Queues a slot's pending operations on its lane: `open` once, chunks within the in-flight budget, then `end` or `detach`. */
 function queueSlotOps(pool: PoolState, slot: PoolSlot): void {
   const lane = pool.lanes[slot.worker];
   if (!slot.opened) {
-    lane.ops.push({ op: 'open', slot: slot.id, streamId: slot.streamId, sampleRateHz: slot.samplesPerS });
+    lane.ops.push({ op: 'open', slot: slot.id, streamId: slot.streamId, sampleRateHz: slot.samplesPerS, ...(slot.restore ? { restore: slot.restore } : {}) });
     slot.opened = true;
   }
   const budget = pool.maxInFlightS * slot.samplesPerS;
@@ -194,7 +200,7 @@ function queueSlotOps(pool: PoolState, slot: PoolSlot): void {
     slot.head = 0;
   }
   if (slot.ending && slot.head === slot.queue.length) {
-    lane.ops.push({ op: 'end', slot: slot.id });
+    lane.ops.push({ op: slot.ending, slot: slot.id });
     slot.ending = false;
   }
 }

@@ -44,6 +44,8 @@ export interface FeatureStreamHandlers {
   window(w: WorkerWindow): void;
   /** The stream ended normally after `end()` (after its last window). */
   ended(): void;
+  /** The stream was detached after `detach()` (after its last window): its extractor state. */
+  detached?(state: Uint8Array): void;
   /** The stream failed (its data, or its worker crashed); nothing follows. */
   failed(err: EmostreamError): void;
 }
@@ -56,6 +58,8 @@ export interface FeatureStream {
   push(samples: Float32Array, arrivedAtMs: number): void;
   /** End of input: the worker flushes the last windows, then `ended()`. */
   end(): void;
+  /** Hand-off: the worker extracts what it was given, then `detached(state)` without the flush. */
+  detach(): void;
   /** Abandons the stream: queued audio dropped, worker state freed, no further callbacks. Idempotent. */
   close(): void;
   /** Samples queued here or handed to the worker and not yet consumed. */
@@ -76,8 +80,8 @@ export interface FeaturePoolStats {
 export interface FeaturePool {
   /** Worker count. */
   readonly size: number;
-  /** Opens stream `streamId` (chunks at `sampleRateHz`) on the least-loaded worker. */
-  open(streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers): FeatureStream;
+  /** Opens stream `streamId` (chunks at `sampleRateHz`; continuing extractor state `restore` if given) on the least-loaded worker. */
+  open(streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers, restore?: Uint8Array): FeatureStream;
   /** Asks every worker for its live state. */
   stats(): Promise<FeaturePoolStats>;
   /** Test-only hook: makes worker `index` throw `message` as an uncaught exception (it dies and is replaced). */
@@ -87,13 +91,13 @@ export interface FeaturePool {
 }
 
 /** Opens a stream on the least-loaded live lane and returns its handle. */
-function openStream(pool: PoolState, streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers): FeatureStream {
+function openStream(pool: PoolState, streamId: string, sampleRateHz: number, handlers: FeatureStreamHandlers, restore: Uint8Array | undefined): FeatureStream {
   if (pool.released) throw new EmostreamError('EMO_ERR_INTERNAL', 'feature pool used after release()');
   const { lanes } = pool;
   let worker = -1;
   for (let k = 0; k < lanes.length; k++) if (!lanes[k].dead && (worker < 0 || lanes[k].slots.size < lanes[worker].slots.size)) worker = k;
   if (worker < 0) throw new EmostreamError('EMO_ERR_INTERNAL', 'no feature worker is running (they failed to start)');
-  const slot: PoolSlot = { id: pool.nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false };
+  const slot: PoolSlot = { id: pool.nextSlot++, streamId, worker, samplesPerS: sampleRateHz, handlers, queue: [], head: 0, queued: 0, inFlight: 0, ending: false, opened: false, restore };
   pool.slots.set(slot.id, slot);
   lanes[worker].slots.add(slot);
   markDirty(pool, slot);
@@ -116,7 +120,12 @@ function streamHandle(pool: PoolState, slot: PoolSlot): FeatureStream {
     },
     end() {
       if (closed || !pool.slots.has(slot.id)) return;
-      slot.ending = true;
+      slot.ending = 'end';
+      markDirty(pool, slot);
+    },
+    detach() {
+      if (closed || !pool.slots.has(slot.id)) return;
+      slot.ending = 'detach';
       markDirty(pool, slot);
     },
     close() {
@@ -173,7 +182,7 @@ export function createFeaturePool(options: FeaturePoolOptions = {}): FeaturePool
   for (let k = 0; k < size; k++) pool.lanes.push(startLane(pool, k));
   return {
     size,
-    open: (streamId, sampleRateHz, handlers) => openStream(pool, streamId, sampleRateHz, handlers),
+    open: (streamId, sampleRateHz, handlers, restore) => openStream(pool, streamId, sampleRateHz, handlers, restore),
     stats: () => poolStats(pool),
     crashWorkerForTest(index, message = 'test crash') {
       if (!Number.isInteger(index) || index < 0 || index >= pool.lanes.length) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `no worker ${index}`);

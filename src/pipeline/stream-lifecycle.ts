@@ -5,14 +5,19 @@
  *   out:  S-w0--w1--E|         S-w0--X|        (S started, E ended, X error event; the merged pipeline goes on)
  *
  * Errors become a `StreamErrorEvent` with a stable protocol code derived from the EmostreamError code. For a
- * HandoffSource the `started` event carries its `resume` and the windows stop at once when its `detach` emits (the
- * extractor is torn down without its end-of-stream flush, so every window sent is what an uninterrupted run
- * computes); the `ended` event is then marked `detached`.
+ * HandoffSource the `started` event carries its `resume`; when its `detach` emits, the extraction stage (fed by
+ * handoffChunks) extracts the audio it has, skips its end-of-stream flush (so every window sent is what an
+ * uninterrupted run computes) and emits its extractor state last: the `ended` event is then marked `detached` and
+ * carries that state.
+ *
+ *   detach:  ------x
+ *   in:      --w0--w1-(X|)     (X: extractor-state item)
+ *   out:     S-w0--w1-(E|)     (E: ended, detached, extractorState = X.state)
  */
-import { catchError, concat, defer, of, takeUntil, tap, type Observable } from 'rxjs';
+import { catchError, concat, defer, filter, of, tap, type Observable } from 'rxjs';
 import { EmostreamError } from '../errors.ts';
 import type { StreamSource } from '../audio/sources/types.ts';
-import type { HandoffSource, LagEvent, PooledWindow, StreamErrorEvent, StreamItem, StreamStateEvent } from './types.ts';
+import type { ExtractorStateItem, HandoffSource, LagEvent, PooledWindow, StreamErrorEvent, StreamItem, StreamStateEvent } from './types.ts';
 
 /** Protocol error code of a stream failure (`error` messages, see docs/protocol.md). */
 export function streamErrorCode(err: unknown): string {
@@ -36,16 +41,21 @@ export function streamErrorCode(err: unknown): string {
 }
 
 /** Wraps a stream's windows in started/ended events; an error ends this stream only, as an error event. */
-export function bracketStream(source: StreamSource, windows: Observable<PooledWindow | LagEvent>): Observable<StreamItem> {
+export function bracketStream(source: StreamSource, windows: Observable<PooledWindow | LagEvent | ExtractorStateItem>): Observable<StreamItem> {
   const { streamId, kind } = source;
-  const { resume, detach } = source as HandoffSource;
-  let detached = false;
+  const { resume } = source as HandoffSource;
+  let extractorState: ExtractorStateItem | undefined;
   const started: StreamStateEvent = resume ? { type: 'stream', streamId, state: 'started', kind, resume } : { type: 'stream', streamId, state: 'started', kind };
+  const ended = (): StreamStateEvent => (extractorState
+    ? { type: 'stream', streamId, state: 'ended', kind, detached: true, extractorState: extractorState.state }
+    : { type: 'stream', streamId, state: 'ended', kind });
   return concat(
     of<StreamItem>(started),
-    // Detach stops the windows at once: the extractor is torn down without its end-of-stream flush.
-    detach ? windows.pipe(takeUntil(detach.pipe(tap(() => { detached = true; })))) : windows,
-    defer(() => of<StreamItem>(detached ? { type: 'stream', streamId, state: 'ended', kind, detached: true } : { type: 'stream', streamId, state: 'ended', kind })),
+    windows.pipe(
+      tap((w) => { if (w.type === 'extractor-state') extractorState = w; }),
+      filter((w): w is PooledWindow | LagEvent => w.type !== 'extractor-state'),
+    ),
+    defer(() => of<StreamItem>(ended())),
   ).pipe(
     catchError((err: unknown) => of<StreamErrorEvent>({
       type: 'error',

@@ -63,6 +63,21 @@ export interface StreamStateEvent {
   readonly finalState?: StreamStateSnapshot;
   /** `ended` of a detached stream: `t` of its last result (0 if none; set by inferBatched). */
   readonly lastT?: number;
+  /**
+   * `ended` of a detached stream: its window extractor's state after the last audio it received (encoded,
+   * src/pool/window-extractor.ts `snapshot`); a stream resumed with it continues exactly. Undefined if it had none.
+   */
+  readonly extractorState?: Uint8Array;
+}
+
+/**
+ * What the extraction stage of a detached stream emits last, instead of flushing: its extractor's state after all
+ * the audio it received. bracketStream moves it into the stream's `ended` event; it never leaves the pipeline.
+ */
+export interface ExtractorStateItem {
+  readonly type: 'extractor-state';
+  readonly streamId: string;
+  readonly state: Uint8Array;
 }
 
 /** A stream ended with an error (that stream only). */
@@ -106,6 +121,11 @@ export interface StreamResume {
   readonly offsetS: number;
   /** Windows whose shifted end is ≤ this `t` only warm the extractor up: they are neither stepped nor emitted. */
   readonly skipThroughT: number;
+  /**
+   * The window extractor's saved state (StreamStateEvent.extractorState of the detached stream): the new extractor
+   * continues it, so the stream's numbers are those of an uninterrupted run. Undefined: a new extractor.
+   */
+  readonly extractorState?: Uint8Array;
 }
 
 /**

@@ -37,6 +37,19 @@ export interface Pooler {
   readonly rows: number;
   /** Windows emitted so far. */
   readonly windows: number;
+  /** A copy of the state (the row ring and the counters), e.g. to hand a stream over. */
+  snapshot(): PoolerSnapshot;
+  /** Replaces the state with `s` (from a pooler with the same window and hop). */
+  restore(s: PoolerSnapshot): void;
+}
+
+/** The state of a Pooler: its ring of the last `windowRows` rows (row-major, rotated) and counters. */
+export interface PoolerSnapshot {
+  readonly windowRows: number;
+  readonly hopRows: number;
+  readonly ring: Float32Array;
+  readonly rows: number;
+  readonly windows: number;
 }
 
 export function createPooler(onWindow: WindowHandler, options: PoolingOptions = {}): Pooler {
@@ -83,6 +96,15 @@ export function createPooler(onWindow: WindowHandler, options: PoolingOptions = 
     },
     get windows() {
       return windows;
+    },
+    snapshot: () => ({ windowRows, hopRows, ring: ring.slice(), rows, windows }),
+    restore(snap) {
+      if (snap.windowRows !== windowRows || snap.hopRows !== hopRows || snap.ring.length !== ring.length) {
+        throw new EmostreamError('EMO_ERR_BAD_CONFIG', `pooler state ${snap.hopRows}/${snap.windowRows} rows does not fit ${hopRows}/${windowRows}`);
+      }
+      ring.set(snap.ring);
+      rows = snap.rows;
+      windows = snap.windows;
     },
   };
 }

@@ -15,11 +15,12 @@
  * receives only the frames of real audio (as openSMILE writes them); the padded frames feed the last window.
  */
 import { EmostreamError } from '../errors.ts';
-import { ANALYSIS_RATE_HZ, createStreamingResampler, type StreamingResampler } from '../audio/resample.ts';
-import { createLldExtractor, type LldExtractor } from '../features/extractor.ts';
+import { ANALYSIS_RATE_HZ, createStreamingResampler, type ResamplerSnapshot, type StreamingResampler } from '../audio/resample.ts';
+import { createLldExtractor, type LldExtractor, type LldExtractorSnapshot } from '../features/extractor.ts';
 import { frameCountOf } from '../features/frame-geometry.ts';
 import type { VoicingDeltaMode } from '../features/lld-post.ts';
-import { createPooler, DEFAULT_POOLING, POOLED_WIDTH } from './pooler.ts';
+import { createPooler, DEFAULT_POOLING, POOLED_WIDTH, type PoolerSnapshot } from './pooler.ts';
+import { decodeSnapshot, encodeSnapshot, type SnapshotValue } from './snapshot-codec.ts';
 
 /** Options of `createWindowExtractor`. */
 export interface WindowExtractorOptions {
@@ -33,6 +34,11 @@ export interface WindowExtractorOptions {
   readonly padTail?: boolean;
   /** Name used in error messages. Default 'stream'. */
   readonly name?: string;
+  /**
+   * A `snapshot()` of an extractor with the same rates and mode: this one continues it exactly (window numbers,
+   * every value), e.g. a stream handed over to another process. Default: none (a new stream).
+   */
+  readonly restore?: Uint8Array;
 }
 
 /** One pooled window: features of [index, index + 2) s. */
@@ -60,6 +66,34 @@ export interface WindowExtractor {
   readonly windows: number;
   /** Frees the WASM state (idempotent; `finish` does not release). */
   release(): void;
+  /**
+   * The whole state between two pushes (resampler input to replay, LLD extractor, pooler), encoded
+   * (snapshot-codec.ts): `restore` makes another extractor continue from here exactly. Not after `finish`.
+   */
+  snapshot(): Uint8Array;
+}
+
+/** Version of the snapshot layout; a state of another version is refused (EMO_ERR_BAD_CONFIG). */
+export const EXTRACTOR_STATE_FORMAT = 1;
+
+interface ExtractorState {
+  readonly format: number;
+  readonly inputRateHz: number;
+  readonly analysisRateHz: number;
+  readonly voicingDeltas: VoicingDeltaMode;
+  readonly resampler: ResamplerSnapshot | null;
+  readonly lld: LldExtractorSnapshot;
+  readonly pooler: PoolerSnapshot;
+}
+
+/** The input rate of an encoded extractor state (without decoding its arrays), or undefined if it is not one. */
+export function extractorStateRate(bytes: Uint8Array): number | undefined {
+  try {
+    const state = decodeSnapshot(bytes) as unknown as ExtractorState;
+    return state.format === EXTRACTOR_STATE_FORMAT ? state.inputRateHz : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Default options (inputRateHz has none). */
@@ -98,6 +132,8 @@ export async function createWindowExtractor(
   if (!Number.isFinite(inputRateHz) || inputRateHz < 8000 || inputRateHz > 192000) {
     throw new EmostreamError('EMO_ERR_BAD_AUDIO', `${name}: sample rate must be 8000–192000 Hz, got ${inputRateHz}`);
   }
+  const voicingDeltas = options.voicingDeltas ?? DEFAULT_WINDOW_EXTRACTOR_OPTIONS.voicingDeltas;
+  const saved = options.restore ? decodeState(options.restore, inputRateHz, analysisRateHz, voicingDeltas, name) : undefined;
   let realFrames = Infinity; // frames of real audio, known at finish()
   let windows = 0;
   const pooler = createPooler((features, index, endTimeS) => {
@@ -107,16 +143,18 @@ export async function createWindowExtractor(
   });
   const resampler: StreamingResampler | undefined = analysisRateHz === inputRateHz
     ? undefined
-    : await createStreamingResampler(inputRateHz, analysisRateHz);
+    : await createStreamingResampler(inputRateHz, analysisRateHz, {}, saved?.resampler ?? undefined);
   let extractor: LldExtractor;
   try {
-    extractor = await createLldExtractor(
-      { sampleRateHz: analysisRateHz, voicingDeltas: options.voicingDeltas ?? DEFAULT_WINDOW_EXTRACTOR_OPTIONS.voicingDeltas },
-      (row, index) => {
-        if (onFrame && index < realFrames) onFrame(row, index);
-        pooler.push(row);
-      },
-    );
+    extractor = await createLldExtractor({ sampleRateHz: analysisRateHz, voicingDeltas }, (row, index) => {
+      if (onFrame && index < realFrames) onFrame(row, index);
+      pooler.push(row);
+    });
+    if (saved) {
+      extractor.restore(saved.lld);
+      pooler.restore(saved.pooler);
+      windows = saved.pooler.windows;
+    }
   } catch (err) {
     resampler?.release();
     throw err;
@@ -152,7 +190,26 @@ export async function createWindowExtractor(
       resampler?.release();
       extractor.release();
     },
+    snapshot() {
+      if (finished || released) throw new EmostreamError('EMO_ERR_INTERNAL', `${name}: snapshot() after finish() or release()`);
+      const state: ExtractorState = {
+        format: EXTRACTOR_STATE_FORMAT, inputRateHz, analysisRateHz, voicingDeltas,
+        resampler: resampler?.snapshot() ?? null, lld: extractor.snapshot(), pooler: pooler.snapshot(),
+      };
+      return encodeSnapshot(state as unknown as SnapshotValue);
+    },
   };
+}
+
+/** Decodes a saved state and checks that it belongs to an extractor like this one. */
+function decodeState(bytes: Uint8Array, inputRateHz: number, analysisRateHz: number, voicingDeltas: VoicingDeltaMode, name: string): ExtractorState {
+  const state = decodeSnapshot(bytes) as unknown as ExtractorState;
+  if (state?.format !== EXTRACTOR_STATE_FORMAT) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `${name}: extractor state of format ${state?.format}, expected ${EXTRACTOR_STATE_FORMAT}`);
+  if (state.inputRateHz !== inputRateHz || state.analysisRateHz !== analysisRateHz || state.voicingDeltas !== voicingDeltas) {
+    throw new EmostreamError('EMO_ERR_BAD_CONFIG', `${name}: extractor state for ${state.inputRateHz} Hz → ${state.analysisRateHz} Hz (${state.voicingDeltas}) does not fit ${inputRateHz} Hz → ${analysisRateHz} Hz (${voicingDeltas})`);
+  }
+  if ((state.resampler === null) !== (inputRateHz === analysisRateHz)) throw new EmostreamError('EMO_ERR_BAD_CONFIG', `${name}: extractor state without its resampler`);
+  return state;
 }
 
 /** Pooled windows of a whole signal at `inputRateHz`: `windows` is count × 260, row-major. */

@@ -118,7 +118,9 @@ function createRoutes(options: ServerOptions, telephony: TelephonyContext, model
         registry, metrics, modelLabel: model.label, testModel: model.testModel,
         limits: { maxQueuedMessages: options.maxQueuedMessages ?? MAX_QUEUED_MESSAGES, maxBufferedBytes: options.maxBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES },
       }),
-      '/ingest': (ws, url) => handleIngestSocket(ws, url, { registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)) }),
+      '/ingest': (ws, url) => handleIngestSocket(ws, url, {
+        registry, metrics, enabled: options.ingest === true, addSource, checkId: cluster && ((id) => cluster.checkStreamId(id)), handoff: cluster && telephony,
+      }),
     },
   });
 }

@@ -11,6 +11,7 @@ import { MAX_INGEST_STREAMS } from './limits.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { rejectSocket } from './reject-socket.ts';
 import type { StreamRegistry } from './stream-registry.ts';
+import { openCallChannel, type TelephonyContext } from './telephony/call-channel.ts';
 
 /** What the ingest endpoint needs from the server. */
 export interface IngestEndpointContext {
@@ -22,6 +23,11 @@ export interface IngestEndpointContext {
   addSource(source: StreamSource): void;
   /** Further id rules (NATS subjects); throws EMO_ERR_BAD_CONFIG for an id that breaks them. */
   checkId?(id: string): void;
+  /**
+   * With the NATS hand-off (`--nats`): the telephony context; the stream then becomes a call channel (resumed from
+   * another instance's state, handed over on drain) and a draining instance refuses new sockets (`server_full`).
+   */
+  readonly handoff?: TelephonyContext;
 }
 
 /** Serves one accepted (authorised) ingest socket. */
@@ -30,6 +36,7 @@ export function handleIngestSocket(ws: WebSocket, url: URL, ctx: IngestEndpointC
   ws.on('error', () => undefined);
   if (!ctx.enabled) return rejectSocket(ws, metrics, 'ingest_disabled', 'this server was started without --ingest');
   if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
+  if (ctx.handoff?.handoff?.draining) return rejectSocket(ws, metrics, 'server_full', 'this instance is draining; connect to another one');
   const streamId = url.searchParams.get('stream') ?? registry.freeId('ingest');
   if (!STREAM_ID_PATTERN.test(streamId)) return rejectSocket(ws, metrics, 'bad_config', 'stream must be 1–64 characters of [A-Za-z0-9._-]');
   try {
@@ -53,5 +60,12 @@ export function handleIngestSocket(ws: WebSocket, url: URL, ctx: IngestEndpointC
     onProtocolError: () => metrics.protocolErrors++,
     onBytes: (n) => { metrics.ingestBytes += n; },
     onAbandoned: (id) => registry.release(id),
+    ...(ctx.handoff ? { openChannel: (rateHz: number, leave: () => void) => openIngestChannel(ctx.handoff!, streamId, rateHz, leave) } : {}),
   });
+}
+
+/** The call channel of a hand-off-capable ingest stream: takes over the id's reservation (same tick, so nobody else can). */
+function openIngestChannel(ctx: TelephonyContext, streamId: string, rateHz: number, leave: () => void) {
+  ctx.registry.release(streamId);
+  return openCallChannel(ctx, { streamId, kind: 'ingest', rateHz, metadata: {}, leave });
 }

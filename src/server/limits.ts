@@ -57,11 +57,35 @@ export const MAX_RESUME_BUFFER_S = 10;
 /** How long a stream that reconnected waits for the final state of the instance still serving it (draining), ms. */
 export const HANDOFF_WAIT_MS = 5000;
 
-/** Audio kept per handed-over stream before its last result, seconds: the extractor's warm-up on resume (docs/deploy.md). */
-export const HANDOFF_CONTEXT_S = 3;
-
 /** Drain (SIGTERM): longest wait for AudioHook clients to reconnect elsewhere and for the final states to be saved, ms. */
 export const DRAIN_TIMEOUT_MS = 10000;
 
 /** JetStream publishes awaiting their acknowledgement at once; beyond, results are not published (counted as a gap). */
 export const MAX_NATS_PENDING_PUBLISHES = 8192;
+
+/** Dashboard: alert rules per rules file. */
+export const MAX_ALERT_RULES = 100;
+
+/** Dashboard: longest `forS` of an alert rule, seconds (1 h). */
+export const MAX_ALERT_RULE_SECONDS = 3600;
+
+/** Dashboard: largest rules file, bytes. */
+export const MAX_RULES_FILE_BYTES = 256 * 1024;
+
+/** Dashboard: seconds of results kept per stream for the sparklines (and replayed from JetStream at start): 5 min. */
+export const DASHBOARD_HISTORY_S = 300;
+
+/** Dashboard: streams tracked at once (more are not shown; counted in /health). */
+export const MAX_DASHBOARD_STREAMS = 5000;
+
+/** Dashboard: page WebSocket clients at once; more → close 1013. */
+export const MAX_DASHBOARD_CLIENTS = 64;
+
+/** Dashboard: unsent bytes per page socket above which points are skipped (the page then gets a fresh snapshot). */
+export const MAX_DASHBOARD_BUFFERED_BYTES = 1024 * 1024;
+
+/** Dashboard: time allowed for one alert webhook POST, ms. */
+export const WEBHOOK_TIMEOUT_MS = 5000;
+
+/** Dashboard: alerts of results older than this (replayed at start) update the state but are not published, s. */
+export const ALERT_REPLAY_QUIET_S = 30;

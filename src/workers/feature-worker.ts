@@ -48,7 +48,7 @@ async function handle(ops: readonly WorkerOp[]): Promise<WorkerReply> {
         try {
           const slot = op.slot;
           const state = { extractor: undefined as unknown as WindowExtractor, arrivedAtMs: 0 };
-          state.extractor = await createWindowExtractor({ inputRateHz: op.sampleRateHz, name: `stream "${op.streamId}"` }, (w) => {
+          state.extractor = await createWindowExtractor({ inputRateHz: op.sampleRateHz, name: `stream "${op.streamId}"`, restore: op.restore }, (w) => {
             events.push({ ev: 'window', slot, index: w.index, endTimeS: w.endTimeS, features: w.features, completedAtMs: state.arrivedAtMs });
           });
           states.set(slot, state);
@@ -81,6 +81,18 @@ async function handle(ops: readonly WorkerOp[]): Promise<WorkerReply> {
         }
         break;
       }
+      case 'detach': {
+        const state = states.get(op.slot);
+        if (!state) break;
+        try {
+          const saved = state.extractor.snapshot();
+          free(op.slot);
+          events.push({ ev: 'detached', slot: op.slot, state: saved });
+        } catch (err) {
+          events.push(failure(op.slot, err));
+        }
+        break;
+      }
       case 'close':
         free(op.slot);
         break;
@@ -103,7 +115,10 @@ port.on('message', (request: WorkerRequest) => {
   chain = chain.then(async () => {
     const reply = await handle(request.ops);
     const transfer: ArrayBuffer[] = [];
-    for (const e of reply.events) if (e.ev === 'window') transfer.push(e.features.buffer as ArrayBuffer);
+    for (const e of reply.events) {
+      if (e.ev === 'window') transfer.push(e.features.buffer as ArrayBuffer);
+      else if (e.ev === 'detached') transfer.push(e.state.buffer as ArrayBuffer);
+    }
     port.postMessage(reply, transfer);
   });
 });

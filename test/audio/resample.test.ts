@@ -109,4 +109,38 @@ test('bad rates and quality are rejected up front; use after flush throws', asyn
   await expectError(() => p.flush(), 'EMO_ERR_INTERNAL');
 });
 
+for (const from of [8000, 11025, 12000, 22050, 24000, 32000, 44100, 48000, 96000, 192000]) {
+  test(`${from} → 16000 Hz snapshot: a fresh resampler replaying the saved input continues bit for bit, flush included`, async () => {
+    const x = noise(from * 3, from % 251);
+    const chunk = Math.round(from / 10) + 13;
+    for (const cut of [37, Math.round(from * 1.37) + 5, from * 2]) {
+      const whole = await createStreamingResampler(from, 16000);
+      const a = await createStreamingResampler(from, 16000);
+      const want: Float32Array[] = [];
+      const got: Float32Array[] = [];
+      for (let at = 0; at < cut; at += chunk) { const part = x.subarray(at, Math.min(cut, at + chunk)); got.push(a.push(part)); }
+      const state = a.snapshot();
+      a.release();
+      const b = await createStreamingResampler(from, 16000, {}, state);
+      for (let at = cut; at < x.length; at += chunk) got.push(b.push(x.subarray(at, Math.min(x.length, at + chunk))));
+      got.push(b.flush());
+      for (let at = 0; at < x.length; at += 4001) want.push(whole.push(x.subarray(at, Math.min(x.length, at + 4001))));
+      want.push(whole.flush());
+      const g = concat(got), w = concat(want);
+      assert.is(g.length, w.length);
+      let diff = -1;
+      for (let k = 0; k < w.length && diff < 0; k++) if (!Object.is(g[k], w[k])) diff = k;
+      assert.is(diff, -1, `cut at ${cut}: first difference at output ${diff} (history ${state.history.length} samples)`);
+    }
+  });
+}
+
+test('snapshot of another rate pair is refused (EMO_ERR_BAD_CONFIG)', async () => {
+  const a = await createStreamingResampler(8000, 16000);
+  a.push(new Float32Array(100));
+  const state = a.snapshot();
+  a.release();
+  await expectError(() => createStreamingResampler(11025, 16000, {}, state), 'EMO_ERR_BAD_CONFIG');
+});
+
 test.run();

@@ -10,7 +10,7 @@ import { EmostreamError } from '../../errors.ts';
 import type { EmotionModel } from '../../model/types.ts';
 import type { SerializedEvent } from '../../pipeline/serialize.ts';
 import { openClusterStore, type ClusterStore, type InstanceEntry, type StreamEntry } from '../../cluster/cluster-store.ts';
-import { HEARTBEAT_MS, NATS_STREAM_ID_PATTERN, REGISTRY_REFRESH_MS } from '../../cluster/names.ts';
+import { HEARTBEAT_MS, NATS_STREAM_ID_PATTERN, pingSubject, REGISTRY_REFRESH_MS } from '../../cluster/names.ts';
 import { connectNats, type NatsLink } from '../../cluster/nats-connection.ts';
 import { createResultPublisher, type ResultPublisher } from '../../cluster/result-publisher.ts';
 import type { ServerMetrics } from '../metrics.ts';
@@ -45,6 +45,56 @@ export interface ClusterNode {
 
 interface LiveStream { entry: StreamEntry }
 
+/**
+ * Whether `other` still answers its ping: "no responders" means its NATS connection is gone (killed); a timeout
+ * (slow, or NATS itself in trouble) counts as reachable, so a live instance is never written off by mistake.
+ */
+async function reachable(link: NatsLink, other: string): Promise<boolean> {
+  try {
+    await link.nc.request(pingSubject(other), undefined, { timeout: 1000 });
+    return true;
+  } catch (err) {
+    const e = err as { name?: string; cause?: { name?: string }; isNoResponders?: () => boolean };
+    return !(e.isNoResponders?.() || e.name === 'NoResponders' || e.cause?.name === 'NoResponders');
+  }
+}
+
+/** What the stream registry of one instance needs: the store, this instance, the hand-off and its live streams. */
+interface RegistryState {
+  readonly store: ClusterStore;
+  readonly instance: string;
+  readonly handoff: HandoffManager;
+  readonly live: Map<string, LiveStream>;
+}
+
+/** Writes a stream's registry entry (failures ignored). */
+function putEntry(store: ClusterStore, id: string, entry: StreamEntry): void {
+  void store.streams.put(id, JSON.stringify(entry)).catch(() => undefined);
+}
+
+/**
+ * The registry side of `ClusterNode.onEvent`: a started stream gets a live entry, results move its `lastT`, and its
+ * end deletes the entry (a detached stream's entry says 'handoff' instead, for the instance that resumes it).
+ */
+function registryEvent(st: RegistryState, event: SerializedEvent): void {
+  const { store, instance, handoff, live } = st;
+  const e = event.event;
+  const id = event.streamId;
+  if (e.type === 'stream' && e.state === 'started') {
+    const entry: StreamEntry = { stream: id, instance, since: handoff.previousSince(id) ?? Date.now(), lastT: e.resume?.skipThroughT ?? 0, kind: e.kind, state: 'live', metadata: handoff.metadataOf(id) ?? {}, at: Date.now() };
+    live.set(id, { entry });
+    putEntry(store, id, entry);
+  } else if (e.type === 'av') {
+    const s = live.get(id);
+    if (s) s.entry = { ...s.entry, lastT: e.t };
+  } else if (e.type === 'error' || (e.type === 'stream' && e.state === 'ended')) {
+    const s = live.get(id);
+    live.delete(id);
+    if (e.type === 'stream' && e.detached && s) putEntry(store, id, { ...s.entry, lastT: e.lastT ?? s.entry.lastT, state: 'handoff', at: Date.now() });
+    else void store.streams.delete(id).catch(() => undefined);
+  }
+}
+
 /** Joins the cluster at `options.url`. */
 export async function startClusterNode(options: ClusterOptions, model: EmotionModel, metrics: ServerMetrics, serverUrl: () => string): Promise<ClusterNode> {
   const instance = options.instance ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
@@ -60,11 +110,12 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
     throw err;
   }
   const publisher = createResultPublisher(link);
-  const handoff = createHandoffManager({ store, model, instance, snapshotIntervalS });
+  const pings = link.nc.subscribe(pingSubject(instance), { callback: (_err, msg) => { msg.respond(); } });
+  const handoff = createHandoffManager({ store, model, instance, snapshotIntervalS, reachable: (other) => reachable(link, other) });
   const started = new Date().toISOString();
   const live = new Map<string, LiveStream>();
+  const registry: RegistryState = { store, instance, handoff, live };
   let draining = false;
-  const put = (id: string, entry: StreamEntry): void => { void store.streams.put(id, JSON.stringify(entry)).catch(() => undefined); };
   const heartbeat = (): void => {
     if (!link.connected) return;
     const hb: InstanceEntry = { instance, url: serverUrl(), pid: process.pid, started, at: Date.now(), streams: live.size, draining };
@@ -74,7 +125,7 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
   const beat = setInterval(heartbeat, HEARTBEAT_MS);
   const refresh = setInterval(() => {
     if (!link.connected) return;
-    for (const [id, s] of live) put(id, (s.entry = { ...s.entry, at: Date.now() }));
+    for (const [id, s] of live) putEntry(store, id, (s.entry = { ...s.entry, at: Date.now() }));
   }, REGISTRY_REFRESH_MS);
   beat.unref();
   refresh.unref();
@@ -94,21 +145,7 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
     onEvent(event) {
       publisher.publish(event);
       handoff.onEvent(event);
-      const e = event.event;
-      const id = event.streamId;
-      if (e.type === 'stream' && e.state === 'started') {
-        const entry: StreamEntry = { stream: id, instance, since: handoff.previousSince(id) ?? Date.now(), lastT: e.resume?.skipThroughT ?? 0, kind: e.kind, state: 'live', metadata: handoff.metadataOf(id) ?? {}, at: Date.now() };
-        live.set(id, { entry });
-        put(id, entry);
-      } else if (e.type === 'av') {
-        const s = live.get(id);
-        if (s) s.entry = { ...s.entry, lastT: e.t };
-      } else if (e.type === 'error' || (e.type === 'stream' && e.state === 'ended')) {
-        const s = live.get(id);
-        live.delete(id);
-        if (e.type === 'stream' && e.detached && s) put(id, { ...s.entry, lastT: e.lastT ?? s.entry.lastT, state: 'handoff', at: Date.now() });
-        else void store.streams.delete(id).catch(() => undefined);
-      }
+      registryEvent(registry, event);
     },
     async drain(timeoutMs) {
       draining = true;
@@ -119,6 +156,7 @@ export async function startClusterNode(options: ClusterOptions, model: EmotionMo
     async close() {
       clearInterval(beat);
       clearInterval(refresh);
+      pings.unsubscribe();
       handoff.release();
       await Promise.race([publisher.flush(), new Promise((r) => setTimeout(r, 2000))]);
       if (link.connected) await store.instances.delete(instance).catch(() => undefined);

@@ -2,28 +2,28 @@
  * State hand-off between instances over NATS KV (docs/deploy.md, "State hand-off"). For every telephony stream
  * (a member: it joined through its call channel) the manager
  *
- * - keeps the audio fed to its extractor since HANDOFF_CONTEXT_S before its last result (tail-ring.ts);
  * - saves a periodic state every `snapshotIntervalS` (model state after its last result, and that `t`);
  * - on drain, asks its platform to leave and detaches it; the stream's `ended` (detached) event carries its final
- *   model state, saved with the tail as the 'final' state;
+ *   model state and its window extractor's state after the last audio received, saved as the 'final' state;
  * - when a stream id arrives, finds where it resumes (`resumeFor`):
- *     final state   → restore it, feed the tail first (starting at stream time tailStartS = max(base, T − 3)),
- *                     skip the windows ≤ T: the next result is T + 1 and equals an uninterrupted run's;
- *     periodic only → restore it (what a SIGKILL loses: the model's memory of the seconds since that save) and
- *                     continue the clock after the last `t` on JetStream: offset T_last − 1, skip ≤ T_last;
+ *     final state   → restore both (same input rate): the extractor continues where the old one stopped and the
+ *                     next result is T + 1; every number equals an uninterrupted run's;
+ *     periodic only → restore the model state (what a SIGKILL loses: the model's memory of the seconds since that
+ *                     save) and continue the clock after the last `t` on JetStream with a new extractor: offset
+ *                     T_last − 1, skip ≤ T_last;
  *     neither, but a registry entry → the clock only (zero state); nothing → a new stream.
- *   While another live instance still serves the id (draining, not yet saved), it waits for the final state, at
- *   most HANDOFF_WAIT_MS.
+ *   While another live instance still serves the id (draining, not yet saved), or its registry entry says it was
+ *   just handed off, it waits for the final state, at most HANDOFF_WAIT_MS; an instance whose heartbeat is stale or
+ *   that no longer answers its NATS ping (killed) is not waited for.
  * A normal end (hang-up) or an error deletes the saved state.
  */
-import { HANDOFF_CONTEXT_S, HANDOFF_WAIT_MS } from '../limits.ts';
+import { HANDOFF_WAIT_MS } from '../limits.ts';
 import type { EmotionModel } from '../../model/types.ts';
 import type { SerializedEvent } from '../../pipeline/serialize.ts';
 import type { ClusterStore, InstanceEntry, StreamEntry } from '../../cluster/cluster-store.ts';
 import { INSTANCE_ALIVE_MS } from '../../cluster/names.ts';
 import { decodeSavedState, encodeSavedState, type SavedState } from '../../cluster/state-codec.ts';
 import type { HandoffHooks, HandoffJoin, HandoffMember, ResumePlan } from './handoff-types.ts';
-import { createTailRing, type TailRing } from './tail-ring.ts';
 
 /** Options of `createHandoffManager`. */
 export interface HandoffManagerOptions {
@@ -33,6 +33,11 @@ export interface HandoffManagerOptions {
   readonly instance: string;
   /** Period of the periodic state saves, s (> 0). Default 5. */
   readonly snapshotIntervalS?: number;
+  /**
+   * Whether another instance's process is still connected (besides its fresh heartbeat), e.g. a NATS ping that a
+   * killed instance cannot answer. Default: the heartbeat alone.
+   */
+  readonly reachable?: (instance: string) => Promise<boolean>;
 }
 
 /** Counters of the hand-off. */
@@ -61,8 +66,9 @@ export interface HandoffManager extends HandoffHooks {
 
 interface Member {
   readonly join: HandoffJoin;
-  readonly ring: TailRing;
   started: boolean;
+  /** Shift of the extractor's windows on the stream's clock (its resume offset). */
+  offsetS: number;
   closed: boolean;
   lastT: number;
   lastSavedT: number;
@@ -79,6 +85,8 @@ interface HandoffState {
   readonly store: ClusterStore;
   readonly model: EmotionModel;
   readonly instance: string;
+  /** See `HandoffManagerOptions.reachable`. */
+  readonly reachable: ((instance: string) => Promise<boolean>) | undefined;
   readonly members: Map<string, Member>;
   /** `since` of the registry entry each resumed stream found. */
   readonly since: Map<string, number>;
@@ -101,10 +109,11 @@ function savePeriodicStates(st: HandoffState): void {
   }
 }
 
-/** Whether another instance's heartbeat is recent. */
+/** Whether another instance's heartbeat is recent (and, with `reachable`, it still answers). */
 async function isAlive(st: HandoffState, other: string): Promise<boolean> {
   const hb = await st.store.getJson<InstanceEntry>(st.store.instances, other).catch(() => undefined);
-  return hb !== undefined && Date.now() - hb.at < INSTANCE_ALIVE_MS;
+  if (hb === undefined || Date.now() - hb.at >= INSTANCE_ALIVE_MS) return false;
+  return st.reachable ? st.reachable(other) : true;
 }
 
 /** The saved state of a stream, if any. */
@@ -113,7 +122,7 @@ async function readState(st: HandoffState, id: string): Promise<SavedState | und
   return e && e.operation === 'PUT' ? decodeSavedState(e.value) : undefined;
 }
 
-/** Where a stream id resumes (module header), waiting for a final state while another live instance serves it. */
+/** Where a stream id resumes (module header), waiting for a final state while another live instance serves it or just handed it off. */
 async function lookUp(st: HandoffState, streamId: string, rateHz: number): Promise<ResumePlan | undefined> {
   const { store, stats } = st;
   const deadline = Date.now() + HANDOFF_WAIT_MS;
@@ -121,19 +130,23 @@ async function lookUp(st: HandoffState, streamId: string, rateHz: number): Promi
   let entry: StreamEntry | undefined;
   for (;;) {
     [saved, entry] = await Promise.all([readState(st, streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
-    if (saved?.kind === 'final') break;
-    const servedElsewhere = entry !== undefined && entry.instance !== st.instance && entry.state === 'live';
-    if (!servedElsewhere || Date.now() >= deadline || !(await isAlive(st, entry!.instance))) break;
+    if (saved?.kind === 'final' || Date.now() >= deadline) break;
+    const other = entry !== undefined && entry.instance !== st.instance ? entry : undefined;
+    // Still served by a live instance, or just handed off by one (its final state may be on its way): wait.
+    if (!other || (other.state === 'live' && !(await isAlive(st, other.instance)))) {
+      saved = (await readState(st, streamId)) ?? saved; // it may have saved its final state just before it went
+      break;
+    }
     await sleep(100);
   }
   if (!saved && !entry) return undefined;
   if (entry) st.since.set(streamId, entry.since);
   const published = await store.lastPublishedT(streamId);
   const state = saved?.state;
-  if (saved?.kind === 'final' && saved.tail && saved.tail.rateHz === rateHz && (published ?? 0) <= saved.t) {
+  if (saved?.kind === 'final' && saved.extractor && saved.extractor.rateHz === rateHz && (published ?? 0) <= saved.t) {
     stats.resumedFinal++;
     void store.states.delete(streamId).catch(() => undefined); // consumed: a later save here replaces it
-    return { resume: { state, stateT: saved.t, offsetS: saved.tail.startS, skipThroughT: saved.t }, tail: saved.tail.samples };
+    return { resume: { state, stateT: saved.t, offsetS: saved.extractor.offsetS, skipThroughT: saved.t, extractorState: saved.extractor.bytes } };
   }
   const lastT = Math.max(saved?.t ?? 0, published ?? 0, entry?.lastT ?? 0);
   if (lastT < 2 && !state) return undefined;
@@ -145,15 +158,14 @@ async function lookUp(st: HandoffState, streamId: string, rateHz: number): Promi
 function joinMember(st: HandoffState, info: HandoffJoin): HandoffMember {
   let finish!: () => void;
   const done = new Promise<void>((r) => { finish = r; });
-  const m: Member = { join: info, ring: createTailRing(info.rateHz), started: false, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
+  const m: Member = { join: info, started: false, offsetS: 0, closed: false, lastT: 0, lastSavedT: 0, writes: Promise.resolve(), done, finish };
   st.members.set(info.streamId, m);
   return {
-    started(baseS) {
+    started(offsetS) {
       m.started = true;
-      m.ring.baseS = baseS;
-      m.lastT = baseS; // no result yet
+      m.offsetS = offsetS;
+      m.lastT = offsetS; // no result yet
     },
-    record: (samples) => m.ring.push(samples),
     close() {
       m.closed = true;
       if (!m.started) {
@@ -164,16 +176,14 @@ function joinMember(st: HandoffState, info: HandoffJoin): HandoffMember {
   };
 }
 
-/** A member's end: a detached end saves the final state with the tail; a normal end or an error deletes the saved state. */
+/** A member's end: a detached end saves the final state (model and extractor); a normal end or an error deletes the saved state. */
 function memberEnded(st: HandoffState, m: Member, streamId: string, e: SerializedEvent['event']): void {
   st.members.delete(streamId);
   if (e.type === 'stream' && e.detached) {
     const t = e.lastT ?? m.lastT;
-    const startS = Math.max(m.ring.baseS, t - HANDOFF_CONTEXT_S);
-    const samples = m.ring.from(startS);
     writeState(st, m, streamId, {
       kind: 'final', t, instance: st.instance, savedAt: Date.now(), state: e.finalState,
-      ...(samples ? { tail: { rateHz: m.ring.rateHz, startS, samples } } : {}),
+      ...(e.extractorState ? { extractor: { rateHz: m.join.rateHz, offsetS: m.offsetS, bytes: e.extractorState } } : {}),
     });
     st.stats.finalSaved++;
   } else {
@@ -182,14 +192,13 @@ function memberEnded(st: HandoffState, m: Member, streamId: string, e: Serialize
   void m.writes.then(() => m.finish());
 }
 
-/** `HandoffManager.onEvent`: members follow their results (last `t`, tail trim) and their end. */
+/** `HandoffManager.onEvent`: members follow their results (last `t`) and their end. */
 function memberEvent(st: HandoffState, event: SerializedEvent): void {
   const m = st.members.get(event.streamId);
   if (!m) return;
   const e = event.event;
   if (e.type === 'av') {
     m.lastT = e.t;
-    m.ring.trimBefore(Math.max(m.ring.baseS, e.t - HANDOFF_CONTEXT_S));
     return;
   }
   if (e.type === 'stream' && e.state === 'started' && e.resume) m.lastT = e.resume.skipThroughT;
@@ -213,7 +222,7 @@ export function createHandoffManager(options: HandoffManagerOptions): HandoffMan
   const { store, model, instance } = options;
   const intervalS = options.snapshotIntervalS ?? 5;
   const st: HandoffState = {
-    store, model, instance, members: new Map(), since: new Map(), draining: false,
+    store, model, instance, reachable: options.reachable, members: new Map(), since: new Map(), draining: false,
     stats: { finalSaved: 0, periodicSaved: 0, resumedFinal: 0, resumedPeriodic: 0 },
   };
   const timer = setInterval(() => savePeriodicStates(st), intervalS * 1000);

@@ -1,15 +1,14 @@
 /**
  * The contract between the telephony endpoints and the NATS hand-off (handoff-manager.ts): a channel joins when its
- * platform names the stream, asks where the stream resumes, reports the audio it feeds, and is told to leave on drain.
+ * platform names the stream, asks where the stream resumes, says when it started, and is told to leave on drain.
  */
 import type { SourceKind } from '../../audio/sources/types.ts';
 import type { StreamResume } from '../../pipeline/types.ts';
 
 /** How a stream resumes here (from a saved state, or only its clock after a kill). */
 export interface ResumePlan {
+  /** With `extractorState` when a drained instance saved it: the stream then continues exactly. */
   readonly resume: StreamResume;
-  /** Audio to feed before the new audio (saved by a drained instance; at the channel's rate), or undefined. */
-  readonly tail?: Float32Array;
 }
 
 /** A channel as the hand-off sees it. */
@@ -29,10 +28,8 @@ export interface HandoffJoin {
 
 /** One joined channel. */
 export interface HandoffMember {
-  /** The stream entered the pipeline; its extractor's sample 0 is at stream time `baseS`. */
-  started(baseS: number): void;
-  /** Samples fed to the extractor (kept until they are older than HANDOFF_CONTEXT_S before the last result). */
-  record(samples: Float32Array): void;
+  /** The stream entered the pipeline; its extractor's windows are shifted by `offsetS` s on the stream's clock. */
+  started(offsetS: number): void;
   /** The channel is done (`detached`: its final state is to be saved). */
   close(detached: boolean): void;
 }

@@ -47,6 +47,7 @@ function serveConnection(socket: Socket, ctx: TelephonyContext): void {
   let streamId: string | undefined;
   let rateHz = 0;
   let ended = false;
+  let leaving = false;
   const uuidTimer = setTimeout(() => fail('bad_config', 'no call UUID within the first seconds'), AUDIOSOCKET_UUID_TIMEOUT_MS);
 
   const hangUp = (): void => {
@@ -65,7 +66,8 @@ function serveConnection(socket: Socket, ctx: TelephonyContext): void {
     if (ended) return;
     ended = true;
     clearTimeout(uuidTimer);
-    channel?.end();
+    if (leaving) channel?.detach();
+    else channel?.end();
   };
   const onUuid = (payload: Buffer): void => {
     if (payload.length !== 16) return fail('bad_config', `the UUID message has ${payload.length} bytes, not 16`);
@@ -77,9 +79,8 @@ function serveConnection(socket: Socket, ctx: TelephonyContext): void {
   const openChannel = (id: string): void => {
     channel = openCallChannel(ctx, {
       streamId: id, kind: 'audiosocket', rateHz, metadata: { uuid: id },
-      leave: () => { // drain: hang up this leg (the dialplan may reconnect to another instance with the same UUID)
-        ended = true;
-        channel?.detach();
+      leave: () => { // drain: hang up this leg (the dialplan may reconnect elsewhere with the same UUID); audio
+        leaving = true; // that arrives until Asterisk closes its side is still taken, then the stream is detached
         hangUp();
       },
     });

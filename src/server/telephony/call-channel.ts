@@ -3,11 +3,11 @@
  * stream id is reserved in the registry when the platform names it, decoded audio (float samples at the channel's
  * own rate) is pushed here, and the stream enters the pipeline with its first audio. With the NATS hand-off
  * (src/server/handoff) the stream may resume another instance's state: the lookup starts when the channel opens and
- * the audio that arrives meanwhile waits here (at most MAX_RESUME_BUFFER_S, then it starts afresh); the saved tail
- * audio is pushed first (the extractor's warm-up, see docs/deploy.md).
+ * the audio that arrives meanwhile waits here (at most MAX_RESUME_BUFFER_S, then it starts afresh); a stream that
+ * resumes a drained instance's final state continues its extractor state (docs/deploy.md).
  *
  *   open ──lookup──▶ plan ─┐
- *   push(a0) push(a1) ─────┴─▶ source: [tail] a0 a1 a2 …  end() | fail() | detach()
+ *   push(a0) push(a1) ─────┴─▶ source (resume: plan): a0 a1 a2 …  end() | fail() | detach()
  *
  * `end()` flushes the last seconds (normal hang-up); `detach()` stops without a flush (drain: the stream goes on
  * elsewhere); `fail()` ends the stream with a protocol error code. Nothing here touches another stream.
@@ -98,20 +98,18 @@ interface ChannelState {
   deferred: (() => void) | undefined;
 }
 
-/** Hands samples to the pipeline (and to the hand-off's tail ring: exactly what the extractor sees). */
+/** Hands samples to the pipeline. */
 function feed(ch: ChannelState, samples: Float32Array): void {
-  ch.member?.record(samples);
   ch.subject.next({ streamId: ch.streamId, samples, sampleRateHz: ch.rateHz, arrivedAtMs: performance.now() });
 }
 
-/** Starts the stream in the pipeline (resuming the plan's state), feeding the plan's tail and the waiting audio first. */
+/** Starts the stream in the pipeline (resuming the plan's state), feeding the waiting audio first. */
 function start(ch: ChannelState): void {
   const { streamId, kind, plan } = ch;
   ch.started = true;
   const source: HandoffSource = { streamId, kind, chunks: ch.subject.asObservable(), detach: ch.detach$, ...(plan?.resume ? { resume: plan.resume } : {}) };
   ch.ctx.addSource(source);
   ch.member?.started(plan?.resume?.offsetS ?? 0);
-  if (plan?.tail && plan.tail.length > 0) feed(ch, plan.tail);
   for (const samples of ch.waiting ?? []) feed(ch, samples);
   ch.waiting = undefined;
 }

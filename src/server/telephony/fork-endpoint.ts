@@ -45,6 +45,7 @@ export function handleForkSocket(ws: WebSocket, ctx: TelephonyContext): void {
   ws.once('close', () => { metrics.ingestClients--; });
   let channels: CallChannel[] | undefined;
   let closing = false;
+  let leaving = false; // drained: the channels are detached (not flushed) once the socket has closed
 
   const fail = (code: ConnectionErrorCode, message: string): void => {
     metrics.protocolErrors++;
@@ -69,9 +70,8 @@ export function handleForkSocket(ws: WebSocket, ctx: TelephonyContext): void {
       const streamId = `${id}.${name}`;
       const channel = openCallChannel(ctx, {
         streamId, kind: 'fork', rateHz: rate, metadata: { ...meta, channel: name },
-        leave: () => {
-          closing = true;
-          for (const c of channels ?? []) c.detach();
+        leave: () => { // drain: close with 1012; audio that arrives until the platform closes is still taken
+          leaving = true;
           ws.close(1012, 'drain');
         },
       });
@@ -109,6 +109,6 @@ export function handleForkSocket(ws: WebSocket, ctx: TelephonyContext): void {
   });
   ws.on('close', () => {
     closing = true;
-    for (const channel of channels ?? []) channel.end();
+    for (const channel of channels ?? []) leaving ? channel.detach() : channel.end();
   });
 }

@@ -60,6 +60,8 @@ interface TwilioSession {
   readonly headerToken: string | undefined;
   readonly channels: Map<Track, CallChannel>;
   closing: boolean;
+  /** Drained: the tracks are detached (not flushed) once the socket has closed. */
+  leaving: boolean;
 }
 
 type TwilioMedia = { track?: unknown; payload?: unknown } | undefined;
@@ -97,9 +99,8 @@ function onStart(s: TwilioSession, start: TwilioStart | undefined): void {
     const streamId = `${callSid}.${track}`;
     const channel = openCallChannel(ctx, {
       streamId, kind: 'twilio', rateHz: TWILIO_RATE_HZ, metadata: { ...metadata, track },
-      leave: () => { // drain: every track stops without a flush, the socket closes with 1012 (service restart)
-        s.closing = true;
-        for (const c of channels.values()) c.detach();
+      leave: () => { // drain: close with 1012 (service restart); media that arrives until Twilio closes is still taken
+        s.leaving = true;
         s.ws.close(1012, 'drain');
       },
     });
@@ -160,13 +161,13 @@ export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage
   if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
   metrics.ingestClients++;
   ws.once('close', () => { metrics.ingestClients--; });
-  const s: TwilioSession = { ws, ctx, headerToken: presentedToken(req, url), channels: new Map(), closing: false };
+  const s: TwilioSession = { ws, ctx, headerToken: presentedToken(req, url), channels: new Map(), closing: false, leaving: false };
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (s.closing) return;
     onMessage(s, data as Buffer, isBinary);
   });
   ws.on('close', () => {
     s.closing = true;
-    for (const channel of s.channels.values()) channel.end(); // no-op after stop, fail or detach
+    for (const channel of s.channels.values()) s.leaving ? channel.detach() : channel.end(); // no-op after stop or fail
   });
 }

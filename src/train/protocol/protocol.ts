@@ -161,7 +161,11 @@ async function runPlanCondition(ctx: ConditionContext, sets: PlanData, condition
   const outcome: ConditionOutcome = { condition, config: run.config, folds: folds.map((f) => f.name), generalisation };
   await writeBestRun(resolve(baseDir, plan.out), condition, folds, data, run);
   const o = generalisation.overall;
-  ctx.progress.log(`${condition}: arousal CCC ${run.result.mean.arousal.ccc.toFixed(3)} (ensemble ${o.lstm.arousal.ccc.toFixed(3)}, ridge ${o.ridge.arousal.ccc.toFixed(3)}) valence CCC ${run.result.mean.valence.ccc.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
+  const f = (x: number) => x.toFixed(3);
+  const scores = o.lstm.ranking.of > 0
+    ? `arousal CCC ${f(run.result.mean.arousal.ccc)} (ensemble ${f(o.lstm.arousal.ccc)}, ridge ${f(o.ridge.arousal.ccc)}) valence CCC ${f(run.result.mean.valence.ccc)}`
+    : `clip AUC arousal ${f(o.lstm.clips.arousalAuc)} valence ${f(o.lstm.clips.valenceAuc)} (ridge ${f(o.ridge.clips.arousalAuc)} / ${f(o.ridge.clips.valenceAuc)}), pooled arousal CCC ${f(o.lstm.arousal.pooledCcc)} (ridge ${f(o.ridge.arousal.pooledCcc)})`;
+  ctx.progress.log(`${condition}: ${scores} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);
   return { result: run.result, outcome, baselines };
 }
 

@@ -32,6 +32,21 @@ export function testAudio8k(seconds: number, seed = 1): { samples: Float32Array;
   return { samples, mulaw, s16le };
 }
 
+/**
+ * Speech as a telephony platform sends it: the two synthetic speech clips of test/fixtures/golden (11.8 s),
+ * resampled to 8 kHz and μ-law coded (`samples`: what the server decodes).
+ */
+export async function speechAudio8k(): Promise<{ samples: Float32Array; mulaw: Uint8Array }> {
+  const { loadGoldenClip } = await import('../../fixtures/golden.ts');
+  const { resample } = await import('../../../src/audio/resample.ts');
+  const parts = ['speech1_16k', 'speech2_16k'].map((n) => loadGoldenClip(n).samples);
+  const joined = new Float32Array(parts[0].length + parts[1].length);
+  joined.set(parts[0]);
+  joined.set(parts[1], parts[0].length);
+  const mulaw = muLawEncode(await resample(joined, 16000, 8000));
+  return { samples: muLawDecode(mulaw), mulaw };
+}
+
 /** The av results (t, arousal, valence) the pipeline computes for `samples` at `rateHz` as one stream. */
 export async function referenceResults(model: EmotionModel, samples: Float32Array, rateHz: number): Promise<Array<{ t: number; arousal: number; valence: number }>> {
   const source = { streamId: 'reference', kind: 'api' as const, chunks: from([{ streamId: 'reference', samples, sampleRateHz: rateHz, arrivedAtMs: 0 }]) };
@@ -198,42 +213,4 @@ export function audiosocketFrame(type: number, payload: Uint8Array = new Uint8Ar
   b.writeUInt16BE(payload.length, 1);
   b.set(payload, 3);
   return b;
-}
-
-/**
- * The documented hand-off rule computed in-process (docs/deploy.md, "State hand-off"): one stream's results when it
- * is detached after `cutS` seconds of audio (no flush) and resumed from its final state with the saved tail, i.e.
- * the extractor restarted at stream second max(0, T − 3) on the same audio. What two instances must produce.
- */
-export async function handoffReference(model: EmotionModel, samples: Float32Array, rateHz: number, cutS: number): Promise<Array<{ t: number; arousal: number; valence: number }>> {
-  const { Subject } = await import('rxjs');
-  const chunks = new Subject<{ streamId: string; samples: Float32Array; sampleRateHz: number; arrivedAtMs: number }>();
-  const detach = new Subject<void>();
-  const first = { streamId: 'reference', kind: 'api' as const, chunks, detach };
-  const out: Array<{ t: number; arousal: number; valence: number }> = [];
-  let final: { state?: import('../../../src/model/types.ts').StreamStateSnapshot; t: number } | undefined;
-  const done = new Promise<void>((resolve) => {
-    createPipeline(from([first]), { model }).subscribe({
-      next(e) {
-        if (e.type === 'av') out.push({ t: e.t, arousal: e.arousal, valence: e.valence });
-        if (e.type === 'stream' && e.state === 'ended') final = { state: e.finalState, t: e.lastT ?? 0 };
-      },
-      complete: () => resolve(),
-    });
-  });
-  const cut = Math.round(cutS * rateHz);
-  for (let at = 0; at < cut; at += rateHz / 10) chunks.next({ streamId: 'reference', samples: samples.slice(at, Math.min(cut, at + rateHz / 10)), sampleRateHz: rateHz, arrivedAtMs: 0 });
-  await new Promise((r) => setTimeout(r, 200));
-  detach.next();
-  chunks.complete();
-  await done;
-  const T = final!.t;
-  const startS = Math.max(0, T - 3);
-  const second = {
-    streamId: 'reference', kind: 'api' as const, resume: { state: final!.state, stateT: T, offsetS: startS, skipThroughT: T },
-    chunks: from([{ streamId: 'reference', samples: samples.slice(startS * rateHz), sampleRateHz: rateHz, arrivedAtMs: 0 }]),
-  };
-  const events = await lastValueFrom(createPipeline(from([second]), { model }).pipe(toArray()));
-  for (const e of events) if (e.type === 'av') out.push({ t: e.t, arousal: e.arousal, valence: e.valence });
-  return out;
 }
