@@ -8,7 +8,7 @@
  *   in:   --a--b--c--|            (init resolves after b)      --a--b--#
  *   out:  --------A'B'C'-F|       (F: complete() output)         --------#   (state released once either way)
  *
- * More than `maxBacklog` values while the state is created fail the stream with EMO_ERR_INTERNAL and protocol code
+ * More than `maxBacklog` values while the state is created fail the stream with EMO_ERR_OVERLOAD and protocol code
  * `server_full` (the stage cannot start fast enough for its input).
  */
 import { Observable, type Subscriber } from 'rxjs';
