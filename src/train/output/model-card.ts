@@ -3,7 +3,7 @@
  * licences, every held-out and outside test with the baselines beside it, whether it qualifies as a default,
  * intended use and limits. Every number comes from the run's outcome.
  */
-import type { FinalModel } from '../protocol/final-model.ts';
+import { DEFAULT_RULE, defaultEvidence, type FinalModel } from '../protocol/final-model.ts';
 import type { Plan } from '../protocol/plan.ts';
 import type { ProtocolOutcome } from '../protocol/protocol.ts';
 import { fmt3, fmtLr } from './report.ts';
@@ -29,8 +29,8 @@ export function modelCardMarkdown(f: FinalModel, plan: Plan, o: ProtocolOutcome)
   return [
     `# ${f.domain}.onnx — emostream ${f.domain} model`, '',
     `**Default model: ${f.isDefault ? 'yes' : 'NO'}** — ${f.isDefault
-      ? 'its held-out arousal CCC (mean over test sequences and pooled) is above both the ridge and the mean baseline on the same folds and inputs.'
-      : 'it does not beat both baselines (ridge, mean) on held-out arousal CCC; it is shipped for use with `--model ' + f.domain + '`, not as a default.'}`, '',
+      ? 'it beats both the ridge and the mean baseline on the same held-out folds and inputs'
+      : 'it does not beat both baselines (ridge, mean) on the same held-out folds; it is shipped for use with `--model ' + f.domain + '`, not as a default'} (${defaultEvidence(g)}). ${DEFAULT_RULE}`, '',
     '## What it is', '',
     `An ensemble of ${members} networks of Coutinho & Schuller (2017) — each 260 pooled ComParE 2013 features per second → peephole LSTM (${f.config.layer1} cells) → peephole LSTM (${f.config.layer2} cells) → arousal, valence — in one ONNX graph: their outputs are averaged (clipped to [−1, 1]) and their spread, calibrated on held-out data, gives a standard deviation per second${f.calibration ? ` (variance = ${f.calibration.arousal.floor.toPrecision(3)} + ${f.calibration.arousal.scale.toPrecision(3)} × member variance for arousal, ${f.calibration.valence.floor.toPrecision(3)} + ${f.calibration.valence.scale.toPrecision(3)} × for valence)` : ''}.`,
     `The features are standardised with the training statistics and then normalised per stream (${plan.streamNorm.kind === 'none' ? 'no stream normalisation' : `${plan.streamNorm.kind}, running statistics seeded with the training statistics at a weight of ${plan.streamNorm.priorWeight} s, at most ${Number.isFinite(plan.streamNorm.maxWeight) ? `${plan.streamNorm.maxWeight} s` : 'unbounded'}`}), inside the graph; the normaliser's state is per-stream state like the LSTM's.`,
