@@ -50,7 +50,7 @@ export async function runExperiment(argv: readonly string[]): Promise<void> {
   for (const c of r.results.conditions) {
     process.stdout.write(`${c.condition.padEnd(7)} arousal CCC ${c.mean.arousal.ccc.toFixed(3)} (pooled ${c.pooled?.arousal.ccc.toFixed(3)})  valence CCC ${c.mean.valence.ccc.toFixed(3)} (pooled ${c.pooled?.valence.ccc.toFixed(3)})\n`);
   }
-  for (const f of r.finalModels) process.stdout.write(`final ${f.domain} model: ${f.isDefault ? 'beats' : 'does NOT beat'} both baselines on held-out arousal CCC (${f.bytes} bytes)\n`);
+  for (const f of r.finalModels) process.stdout.write(`final ${f.domain} model: ${f.isDefault ? 'beats' : 'does NOT beat'} both baselines (${f.bytes} bytes)\n`);
   if (r.finalModels.length) {
     const command = `emostream experiment ${positionals[0]}${values.quick ? ' --quick' : ''}${writeModels ? ' --write-models' : ''}`;
     const at = (p: string) => resolve(baseDir, p);
