@@ -52,7 +52,10 @@ export interface ClusterStore {
   list<T>(kv: KV): Promise<T[]>;
   /** The decoded JSON of one key, or undefined. */
   getJson<T>(kv: KV, key: string): Promise<T | undefined>;
-  /** `t` of the last av result of `stream` in the results stream, or undefined. */
+  /**
+   * `t` of the last av result of `stream` in the results stream, or undefined when there is none. Rejects when the
+   * request fails (e.g. a timeout on a loaded server): a failed read is not "nothing published".
+   */
   lastPublishedT(stream: string): Promise<number | undefined>;
 }
 
@@ -93,9 +96,9 @@ export async function openClusterStore(link: NatsLink): Promise<ClusterStore> {
       try { return decode(e.value) as T; } catch { return undefined; }
     },
     async lastPublishedT(stream) {
+      const m = await link.jsm.streams.getMessage(RESULTS_STREAM, { last_by_subj: avSubject(stream) }); // null: none; rejects when the request fails
+      if (!m) return undefined;
       try {
-        const m = await link.jsm.streams.getMessage(RESULTS_STREAM, { last_by_subj: avSubject(stream) });
-        if (!m) return undefined;
         const t = (decode(m.data) as { t?: unknown }).t;
         return typeof t === 'number' ? t : undefined;
       } catch {

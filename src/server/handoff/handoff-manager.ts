@@ -17,7 +17,7 @@
  *   that no longer answers its NATS ping (killed) is not waited for.
  * A normal end (hang-up) or an error deletes the saved state.
  */
-import { HANDOFF_WAIT_MS } from '../limits.ts';
+import { HANDOFF_WAIT_MS, MAX_RESUME_BUFFER_S } from '../limits.ts';
 import type { EmotionModel } from '../../model/types.ts';
 import type { SerializedEvent } from '../../pipeline/serialize.ts';
 import type { ClusterStore, InstanceEntry, StreamEntry } from '../../cluster/cluster-store.ts';
@@ -109,39 +109,57 @@ function savePeriodicStates(st: HandoffState): void {
   }
 }
 
-/** Whether another instance's heartbeat is recent (and, with `reachable`, it still answers). */
+/** Whether another instance's heartbeat is recent (and, with `reachable`, it still answers). Rejects when the heartbeat cannot be read. */
 async function isAlive(st: HandoffState, other: string): Promise<boolean> {
-  const hb = await st.store.getJson<InstanceEntry>(st.store.instances, other).catch(() => undefined);
+  const hb = await st.store.getJson<InstanceEntry>(st.store.instances, other);
   if (hb === undefined || Date.now() - hb.at >= INSTANCE_ALIVE_MS) return false;
   return st.reachable ? st.reachable(other) : true;
 }
 
-/** The saved state of a stream, if any. */
+/** The saved state of a stream, if any (rejects when the read fails: that is not "nothing saved"). */
 async function readState(st: HandoffState, id: string): Promise<SavedState | undefined> {
-  const e = await st.store.states.get(id).catch(() => null);
+  const e = await st.store.states.get(id);
   return e && e.operation === 'PUT' ? decodeSavedState(e.value) : undefined;
+}
+
+/**
+ * `read()`, retried every 100 ms while it fails (a loaded NATS server or instance: request timeouts) until
+ * `deadline`, then rejects. A failed read must never count as "nothing saved": the stream would restart at t = 2.
+ */
+async function retried<T>(read: () => Promise<T>, deadline: number): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await sleep(100);
+    }
+  }
 }
 
 /** Where a stream id resumes (module header), waiting for a final state while another live instance serves it or just handed it off. */
 async function lookUp(st: HandoffState, streamId: string, rateHz: number): Promise<ResumePlan | undefined> {
   const { store, stats } = st;
   const deadline = Date.now() + HANDOFF_WAIT_MS;
+  // Reads that fail are retried as long as the call's audio is held for this lookup (call-channel.ts).
+  const readDeadline = Date.now() + MAX_RESUME_BUFFER_S * 1000;
+  const readBoth = () => Promise.all([readState(st, streamId), store.getJson<StreamEntry>(store.streams, streamId)]);
   let saved: SavedState | undefined;
   let entry: StreamEntry | undefined;
   for (;;) {
-    [saved, entry] = await Promise.all([readState(st, streamId), store.getJson<StreamEntry>(store.streams, streamId).catch(() => undefined)]);
+    [saved, entry] = await retried(readBoth, readDeadline);
     if (saved?.kind === 'final' || Date.now() >= deadline) break;
     const other = entry !== undefined && entry.instance !== st.instance ? entry : undefined;
     // Still served by a live instance, or just handed off by one (its final state may be on its way): wait.
-    if (!other || (other.state === 'live' && !(await isAlive(st, other.instance)))) {
-      saved = (await readState(st, streamId)) ?? saved; // it may have saved its final state just before it went
+    if (!other || (other.state === 'live' && !(await retried(() => isAlive(st, other.instance), readDeadline)))) {
+      saved = (await retried(() => readState(st, streamId), readDeadline)) ?? saved; // it may have saved its final state just before it went
       break;
     }
     await sleep(100);
   }
   if (!saved && !entry) return undefined;
   if (entry) st.since.set(streamId, entry.since);
-  const published = await store.lastPublishedT(streamId);
+  const published = await retried(() => store.lastPublishedT(streamId), readDeadline);
   const state = saved?.state;
   if (saved?.kind === 'final' && saved.extractor && saved.extractor.rateHz === rateHz && (published ?? 0) <= saved.t) {
     stats.resumedFinal++;
