@@ -97,7 +97,10 @@ function point(s, cx, cy, R) {
   if (s.interval && !quiet) {
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.3)'; ctx.lineWidth = 2;
     const rx = Math.max(r, R * (s.interval.valence[1] - s.interval.valence[0]) / 2), ry = Math.max(r, R * (s.interval.arousal[1] - s.interval.arousal[0]) / 2);
-    ctx.beginPath(); ctx.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI); ctx.stroke();
+    ctx.save(); ctx.beginPath(); ctx.arc(cx, cy, R, 0, 2 * Math.PI); ctx.clip();
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.04)';
+    ctx.beginPath(); ctx.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.restore();
   }
   ctx.globalAlpha = quiet ? 0.4 : 1;
   ctx.fillStyle = moodColor(p.valence, p.arousal, 1); ctx.beginPath(); ctx.arc(x, y, r * 1.9, 0, 2 * Math.PI); ctx.fill();

@@ -43,17 +43,32 @@ export function singleEmotionTable(rows: readonly { corpus: string; lstm: { spea
     ...rows.map((r) => `| ${r.corpus} | ${r.lstm.speakers} | ${r.lstm.ok}/${r.lstm.speakers} | ${fmt3(r.lstm.meanMargin)} | ${r.ridge.ok}/${r.ridge.speakers} | ${fmt3(r.ridge.meanMargin)} |`)].join('\n');
 }
 
-/** The ridge study of stream normalisers. */
+/** The ridge study of stream normalisers: one table per domain (clip-labelled domains by clip AUC and pooled CCC). */
 export function normStudyTable(rows: readonly NormStudyRow[]): string {
-  const desc = (r: NormStudyRow) => (r.streamNorm.kind === 'none' ? 'none' : `${r.streamNorm.kind}, prior ${r.streamNorm.priorWeight} s, max ${Number.isFinite(r.streamNorm.maxWeight) ? `${r.streamNorm.maxWeight} s` : '∞'}`);
+  const domains = [...new Set(rows.map((r) => r.domain))];
+  return domains.map((d) => {
+    const of = rows.filter((r) => r.domain === d);
+    return of.some((r) => r.overall.ranking.of > 0) ? sequenceNormTable(of) : clipNormTable(of);
+  }).join('\n\n');
+}
+
+const normDesc = (r: NormStudyRow) => (r.streamNorm.kind === 'none' ? 'none' : `${r.streamNorm.kind}, prior ${r.streamNorm.priorWeight} s, max ${Number.isFinite(r.streamNorm.maxWeight) ? `${r.streamNorm.maxWeight} s` : '∞'}`);
+
+function sequenceNormTable(rows: readonly NormStudyRow[]): string {
   const corpora = [...new Set(rows.flatMap((r) => r.perCorpus.map((c) => c.corpus)))];
   const head = `| domain | normaliser | arousal r | arousal CCC | valence CCC | ${corpora.map((c) => `${c} arousal r / CCC`).join(' | ')} | single-emotion margin (mean over corpora) |`;
   return [head, `|${'---|'.repeat(5 + corpora.length + 1)}`,
     ...rows.map((r) => {
       const per = corpora.map((c) => { const x = r.perCorpus.find((p) => p.corpus === c); return x ? `${fmt3(x.ridge.arousal.r)} / ${fmt3(x.ridge.arousal.ccc)}` : '—'; });
       const margins = r.singleEmotion.map((s) => s.ridge.meanMargin).filter(Number.isFinite);
-      return `| ${r.domain} | ${desc(r)} | ${fmt3(r.overall.arousal.r)} | ${fmt3(r.overall.arousal.ccc)} | ${fmt3(r.overall.valence.ccc)} | ${per.join(' | ')} | ${margins.length ? fmt3(margins.reduce((a, b) => a + b, 0) / margins.length) : '—'} |`;
+      return `| ${r.domain} | ${normDesc(r)} | ${fmt3(r.overall.arousal.r)} | ${fmt3(r.overall.arousal.ccc)} | ${fmt3(r.overall.valence.ccc)} | ${per.join(' | ')} | ${margins.length ? fmt3(margins.reduce((a, b) => a + b, 0) / margins.length) : '—'} |`;
     })].join('\n');
+}
+
+function clipNormTable(rows: readonly NormStudyRow[]): string {
+  return ['| domain | normaliser | clip arousal AUC | clip valence AUC | arousal sign accuracy | valence sign accuracy | pooled arousal CCC | pooled valence CCC |', '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => { const o = r.overall; return `| ${r.domain} | ${normDesc(r)} | ${fmt3(o.clips.arousalAuc)} | ${fmt3(o.clips.valenceAuc)} | ${pct(o.clips.arousalSign)} | ${pct(o.clips.valenceSign)} | ${fmt3(o.arousal.pooledCcc)} | ${fmt3(o.valence.pooledCcc)} |`; }),
+  ].join('\n');
 }
 
 /** Outside tests of a final model, with coverage, level change and output range. */

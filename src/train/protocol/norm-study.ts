@@ -44,7 +44,9 @@ export function runNormStudy(plan: Plan, sets: PlanData, log: (s: string) => voi
         perCorpus: g.perCorpus.map((c) => ({ corpus: c.name, ridge: c.ridge })), singleEmotion: g.singleEmotion,
       };
       rows.push(row);
-      log(`norm study ${domain} ${norm.kind} prior ${norm.priorWeight} max ${norm.maxWeight}: ridge arousal r ${row.overall.arousal.r.toFixed(3)} CCC ${row.overall.arousal.ccc.toFixed(3)}`);
+      const o = row.overall;
+      const score = o.ranking.of > 0 ? `arousal r ${o.arousal.r.toFixed(3)} CCC ${o.arousal.ccc.toFixed(3)}` : `clip arousal AUC ${o.clips.arousalAuc.toFixed(3)} valence AUC ${o.clips.valenceAuc.toFixed(3)} pooled arousal CCC ${o.arousal.pooledCcc.toFixed(3)}`;
+      log(`norm study ${domain} ${norm.kind} prior ${norm.priorWeight} max ${norm.maxWeight}: ridge ${score}`);
     }
   }
   return rows;
