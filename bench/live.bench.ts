@@ -1,6 +1,7 @@
 /**
  * Live-runtime benchmark (`node --import tsx bench/live.bench.ts [--workers W] [--max N] [--seconds S] [--soak]`).
  * `--workers W`: feature-extraction worker threads of the server (default: CPU count; 0 = all in the main thread).
+ * `--model speech|music|<file>`: the model served (default: a small single-network test model of the shipped shape).
  *
  * 1. Latency, one ingest stream at real-time pace (100 ms frames of 16 kHz s16le) from a child process:
  *    - processing latency: the server's `latency_ms` (arrival of the chunk that completed the second → send);
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadModel, createTestModel } from '../src/model/index.ts';
+import { shippedModelPath } from '../src/model/shipped-models.ts';
 import { startServer } from '../src/server/index.ts';
 
 setFlagsFromString('--expose-gc');
@@ -174,7 +176,10 @@ const pct = (xs: number[], p: number): number => {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const mib = (bytes: number) => Math.round(bytes / 1048576 * 10) / 10;
 
-const model = await loadModel(createTestModel({ seed: 1 }));
+// `--model speech|music|<path>`: the shipped model (an ensemble) instead of the small single-network test model.
+const modelArg = process.argv.includes('--model') ? process.argv[process.argv.indexOf('--model') + 1]! : undefined;
+const model = await loadModel(modelArg === undefined ? createTestModel({ seed: 1 })
+  : modelArg === 'speech' || modelArg === 'music' ? shippedModelPath(modelArg) : modelArg);
 const server = await startServer({ model, port: 0, ingest: true, workers: WORKERS });
 const url = server.url.replace('http', 'ws');
 console.log(`emostream live bench — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}, ${WORKERS} feature worker(s)`);
