@@ -46,8 +46,12 @@ for (const name of ['music', 'speech'] as const) {
     assert.equal([...info.metadata.featureNames], [...POOLED_FEATURE_NAMES]);
     assert.is(info.metadata.featureNames.length, 260);
     assert.is(typeof info.metadata.metrics['default'], 'boolean', 'metrics.default (qualification) missing');
-    const held = info.metadata.metrics['heldOut'] as { arousalCcc: { lo: number; hi: number; mean: number } | null };
-    assert.ok(held.arousalCcc && held.arousalCcc.lo <= held.arousalCcc.mean && held.arousalCcc.mean <= held.arousalCcc.hi, 'no CI in metadata');
+    type Dim = { r: number; ccc: number; pooledR: number; pooledCcc: number };
+    const m = info.metadata.metrics as { heldOut: { arousal: Dim; valence: Dim }; baselines: { ridge: { arousal: Dim } }; outside: { name: string; arousal: Dim }[] };
+    const inRange = (x: number) => Number.isFinite(x) && x >= -1 && x <= 1;
+    assert.ok(inRange(m.heldOut.arousal.pooledCcc) && m.heldOut.arousal.pooledCcc > 0.2, `held-out pooled arousal CCC ${m.heldOut.arousal.pooledCcc}`);
+    assert.ok(inRange(m.baselines.ridge.arousal.pooledCcc), 'the ridge baseline of the same folds is in the metadata');
+    assert.ok(m.outside.length > 0 && m.outside.every((o) => o.name && inRange(o.arousal.pooledCcc)), 'outside tests in the metadata');
     const model = await loadModel(path);
     try {
       assert.is(model.metadata.domain, name);

@@ -18,18 +18,17 @@ test('serve --file … --osc 127.0.0.1:PORT --osc-flat --osc-range unit --motion
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
-    // 5 s of audio: results at t = 2, 3, 4, 5 → 4 × (content, arousal, valence); the shipped model gives no confidence.
-    const got = await receiver.waitFor(12);
+    // 5 s of audio: results at t = 2, 3, 4, 5 → 4 × (content, arousal, valence, confidence).
+    const got = await receiver.waitFor(16);
     assert.match(stderr, new RegExp(`osc +udp://127\\.0\\.0\\.1:${receiver.port}`), 'the banner names the target');
     const by = (suffix: string) => got.filter((m) => m.address === `/emostream_talk_${suffix}`);
     assert.is(by('content').length, 4);
     assert.ok(by('content').every((m) => m.types === 's' && ['speech', 'music', 'silence', 'mixed'].includes(m.args[0] as string)));
-    for (const field of ['arousal', 'valence']) {
+    for (const field of ['arousal', 'valence', 'confidence']) {
       const values = by(field);
       assert.is(values.length, 4, field);
       assert.ok(values.every((m) => m.types === 'f' && (m.args[0] as number) >= 0 && (m.args[0] as number) <= 1), `${field} in 0–1: ${JSON.stringify(values)}`);
     }
-    assert.is(by('confidence').length, 0, 'no confidence without model uncertainty');
   } finally {
     child.kill('SIGINT');
     assert.is(await exited, 0, stderr);
