@@ -15,9 +15,9 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { MAX_PCM_RATE_HZ, MIN_PCM_RATE_HZ } from '../../audio/sources/pcm-format.ts';
-import { MAX_INGEST_STREAMS, MAX_PAYLOAD_BYTES, MAX_TELEPHONY_TEXT_BYTES } from '../limits.ts';
+import { MAX_PAYLOAD_BYTES, MAX_TELEPHONY_TEXT_BYTES } from '../limits.ts';
 import { CONNECTION_ERRORS, connectionError, type ConnectionErrorCode } from '../protocol.ts';
-import { rejectSocket } from '../reject-socket.ts';
+import { admitTelephonySocket } from './admit-socket.ts';
 import { openCallChannel, type CallChannel, type TelephonyContext } from './call-channel.ts';
 
 /** Mix types of jambonz `listen` / mod_audio_fork. */
@@ -36,13 +36,8 @@ export function deinterleaveS16(bytes: Uint8Array, count: number): Float32Array[
 
 /** Serves one accepted /fork socket. */
 export function handleForkSocket(ws: WebSocket, ctx: TelephonyContext): void {
+  if (!admitTelephonySocket(ws, ctx)) return;
   const { metrics } = ctx;
-  ws.on('error', () => undefined);
-  if (!ctx.enabled) return rejectSocket(ws, metrics, 'ingest_disabled', 'this server was started without --ingest');
-  if (ctx.handoff?.draining) return rejectSocket(ws, metrics, 'server_full', 'this instance is draining; connect to another one');
-  if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
-  metrics.ingestClients++;
-  ws.once('close', () => { metrics.ingestClients--; });
   let channels: CallChannel[] | undefined;
   let closing = false;
   let leaving = false; // drained: the channels are detached (not flushed) once the socket has closed

@@ -20,9 +20,9 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { muLawDecode } from '../../audio/g711.ts';
 import { presentedToken, tokenMatches } from '../auth.ts';
-import { MAX_INGEST_STREAMS, MAX_TELEPHONY_TEXT_BYTES } from '../limits.ts';
+import { MAX_TELEPHONY_TEXT_BYTES } from '../limits.ts';
 import { CONNECTION_ERRORS, connectionError, type ConnectionErrorCode } from '../protocol.ts';
-import { rejectSocket } from '../reject-socket.ts';
+import { admitTelephonySocket } from './admit-socket.ts';
 import { openCallChannel, type CallChannel, type TelephonyContext } from './call-channel.ts';
 
 /** Twilio's μ-law rate, Hz. */
@@ -154,13 +154,7 @@ function onMessage(s: TwilioSession, bytes: Buffer, isBinary: boolean): void {
 
 /** Serves one accepted /twilio socket (the router left the token check to us). */
 export function handleTwilioSocket(ws: WebSocket, url: URL, req: IncomingMessage, ctx: TelephonyContext): void {
-  const { metrics } = ctx;
-  ws.on('error', () => undefined);
-  if (!ctx.enabled) return rejectSocket(ws, metrics, 'ingest_disabled', 'this server was started without --ingest');
-  if (ctx.handoff?.draining) return rejectSocket(ws, metrics, 'server_full', 'this instance is draining; connect to another one');
-  if (metrics.ingestClients >= MAX_INGEST_STREAMS) return rejectSocket(ws, metrics, 'server_full', `at most ${MAX_INGEST_STREAMS} ingest streams`);
-  metrics.ingestClients++;
-  ws.once('close', () => { metrics.ingestClients--; });
+  if (!admitTelephonySocket(ws, ctx)) return;
   const s: TwilioSession = { ws, ctx, headerToken: presentedToken(req, url), channels: new Map(), closing: false, leaving: false };
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (s.closing) return;
