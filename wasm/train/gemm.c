@@ -170,3 +170,35 @@ void copy_rows(int rows, int cols, const f32 *src, int lds, f32 *dst, int ldd) {
     for (; j < cols; j++) d[j] = s[j];
   }
 }
+
+/* One 4 × 4 block: rows s, s + lds, s + 2·lds, s + 3·lds (4 floats each) to the columns of rows d … d + 3·ldd. */
+static inline void transpose4(const f32 *s, int lds, f32 *d, int ldd) {
+  const v128_t a = wasm_v128_load(s), b = wasm_v128_load(s + lds);
+  const v128_t x = wasm_v128_load(s + 2 * lds), y = wasm_v128_load(s + 3 * lds);
+  const v128_t ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+  const v128_t xy_lo = wasm_i32x4_shuffle(x, y, 0, 4, 1, 5), xy_hi = wasm_i32x4_shuffle(x, y, 2, 6, 3, 7);
+  wasm_v128_store(d, wasm_i64x2_shuffle(ab_lo, xy_lo, 0, 2));
+  wasm_v128_store(d + ldd, wasm_i64x2_shuffle(ab_lo, xy_lo, 1, 3));
+  wasm_v128_store(d + 2 * ldd, wasm_i64x2_shuffle(ab_hi, xy_hi, 0, 2));
+  wasm_v128_store(d + 3 * ldd, wasm_i64x2_shuffle(ab_hi, xy_hi, 1, 3));
+}
+
+/* dst[c·ldd + r] = src[r·lds + c] for r < rows, c < cols (regions must not overlap): 4 × 4 SIMD blocks, scalar edges
+ * (16-row passes, giving each destination row 64 contiguous bytes, measured slower). Lets the float32 back end hand
+ * onnxruntime Aᵀ·B as a plain A·B (MLAS transposes A slowly while packing it). */
+__attribute__((export_name("transpose")))
+void transpose(int rows, int cols, const f32 *src, int lds, f32 *dst, int ldd) {
+  const int cols4 = cols & ~3;
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const f32 *s = src + r * lds;
+    for (int c = 0; c < cols4; c += 4) transpose4(s + c, lds, dst + c * ldd + r, ldd);
+  }
+  for (int q = r; q < rows; q++) {
+    const f32 *s = src + q * lds;
+    for (int c = 0; c < cols4; c++) dst[c * ldd + q] = s[c];
+  }
+  for (int c = cols4; c < cols; c++) {
+    for (int q = 0; q < rows; q++) dst[c * ldd + q] = src[q * lds + c];
+  }
+}

@@ -51,7 +51,8 @@ export interface Backend {
   release(mark: number): void;
   /**
    * C = (start = 'add' ? C : 0) + 1·biasᵀ + op(A)·op(B) with element offsets a, b, c, leading dimensions
-   * (row strides) lda, ldb, ldc, and `bias` the offset of n bias values or −1 for none.
+   * (row strides) lda, ldb, ldc, and `bias` the offset of n bias values or −1 for none. May grow the heap (the
+   * float32 back end's native path takes temporary space above the top): re-read `heap` after it.
    */
   gemm(form: GemmForm, start: GemmStart, m: number, n: number, k: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;

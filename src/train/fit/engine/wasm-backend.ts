@@ -38,6 +38,7 @@ interface TrainKernels {
   ) => void;
   readonly col_sum: (rows: number, cols: number, src: number, dst: number) => void;
   readonly copy_rows: (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
+  readonly transpose: (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
   readonly sigmoid: (count: number, y: number) => void;
   readonly sigmoid_backward: (count: number, y: number, dy: number) => void;
 }
@@ -78,15 +79,33 @@ const ptr = (offset: number): number => (offset < 0 ? 0 : offset * 4);
 const dense = (form: GemmForm, m: number, n: number, k: number, lda: number, ldb: number, ldc: number): boolean =>
   lda === (form === 'tn' ? m : k) && ldb === (form === 'nt' ? k : n) && ldc === n;
 
-/** Runs C = op(A)·op(B) (+ bias) natively if it is large, dense and the native kernels load; false otherwise. */
+type Regions = Pick<Backend, 'alloc' | 'mark' | 'release'>;
+
+/**
+ * Runs C = op(A)·op(B) (+ bias) natively if it is large, dense and the native kernels load; false otherwise.
+ * With `regions` (the plain `gemm` calls), Aᵀ·B (the weight gradients) first transposes A with the WASM kernel into a
+ * temporary region above the heap's top (released again before returning; it may grow the heap) and runs as A·B:
+ * MLAS transposes A slowly while packing it (Aᵀ·B ≈ 1.3× the time of A·B on the weight-gradient shapes, and the
+ * transposition costs ≈ a tenth of that). The sums are bit-for-bit those of Aᵀ·B (MLAS accumulates in the same
+ * order for both forms; the engine's repeatability tests check this).
+ */
 function runNative(st: WasmBackendState, form: GemmForm, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number,
-  c: number, ldc: number, bias: number): boolean {
+  c: number, ldc: number, bias: number, regions?: Regions): boolean {
   if (st.native === null || m * n * k < NATIVE_MIN_MACS || !dense(form, m, n, k, lda, ldb, ldc)) return false;
   st.native ??= loadNativeGemm();
   if (!st.native) return false;
+  let mark = -1;
+  if (regions && form === 'tn') {
+    mark = regions.mark();
+    const t = regions.alloc(m * k); // may grow the heap (renews st.heap)
+    st.ex.transpose(k, m, a * 4, m, t * 4, k); // A (k × m) → m × k
+    a = t;
+    form = 'nn';
+  }
   const { heap } = st;
   st.native.gemm(form, m, n, k, heap.subarray(a, a + m * k), heap.subarray(b, b + k * n), heap.subarray(c, c + m * n),
     bias >= 0 ? heap.subarray(bias, bias + n) : undefined);
+  if (mark >= 0) regions?.release(mark);
   return true;
 }
 
@@ -139,7 +158,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     ...regions,
     gemm(form, start, m, n, k, a, lda, b, ldb, c, ldc, bias): void {
       if (m === 0 || n === 0) return;
-      if (start === 'set' && runNative(st, form, m, n, k, a, lda, b, ldb, c, ldc, bias)) return;
+      if (start === 'set' && runNative(st, form, m, n, k, a, lda, b, ldb, c, ldc, bias, regions)) return;
       ex.gemm(FORM_CODE[form], start === 'add' ? 1 : 0, m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc, ptr(bias));
     },
     packedLength: (k, n) => Math.ceil(n / PANEL) * PANEL * k,

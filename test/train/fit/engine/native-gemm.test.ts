@@ -72,6 +72,24 @@ test('the back end sends large overwriting products to the native kernels and ke
   assert.ok(worst < 1e-4, `native vs WASM ${worst}`);
 });
 
+test('the back end runs large Aᵀ·B natively as A·B on a transposed copy: bit-for-bit the direct native product', () => {
+  const m = 136, n = 90, k = 203; // odd sizes: the transposition's scalar edges too
+  assert.ok(m * n * k >= NATIVE_MIN_MACS);
+  const native = loadNativeGemm();
+  if (!native) throw new Error('native products unavailable');
+  const be = createWasmBackend();
+  const a = be.alloc(k * m), b = be.alloc(k * n), c = be.alloc(m * n);
+  be.heap.set(gaussians(k * m, 4), a);
+  be.heap.set(gaussians(k * n, 5), b);
+  const top = be.mark();
+  be.gemm('tn', 'set', m, n, k, a, m, b, n, c, n, -1);
+  assert.is(be.mark(), top, 'the temporary transposed copy is released');
+  const h = be.heap as Float32Array;
+  const direct = new Float32Array(m * n);
+  native.gemm('tn', m, n, k, h.slice(a, a + k * m), h.slice(b, b + k * n), direct);
+  for (let i = 0; i < m * n; i++) if (h[c + i] !== direct[i]) assert.unreachable(`element ${i}: ${h[c + i]} vs ${direct[i]}`);
+});
+
 /** A batch big enough that the input projections and weight gradients run natively. */
 function wideBatch(seed: number): ReturnType<typeof padBatch> {
   const rng = createRng(seed);
