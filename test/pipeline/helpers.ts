@@ -16,7 +16,7 @@ import { seededRandom } from '../fixtures/signals.ts';
 /** A temporary directory removed by `cleanup()`. */
 export function tempDir(prefix: string): { readonly path: string; cleanup(): void } {
   const path = mkdtempSync(join(tmpdir(), `emostream-${prefix}-`));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
 }
 
 /**

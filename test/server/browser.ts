@@ -33,7 +33,7 @@ const KEY_CODES: Record<string, number> = { ArrowLeft: 37, ArrowRight: 39, f: 70
 /** Starts Chromium with a profile in `profileDir`. */
 export async function startBrowser(profileDir: string): Promise<Browser> {
   const child: ChildProcess = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank']);
+    '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'], { detached: true });
   let stderr = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d) => {
@@ -100,8 +100,7 @@ export async function startBrowser(profileDir: string): Promise<Browser> {
     },
     async close() {
       ws.close();
-      child.kill();
-      await new Promise((r) => child.once('exit', r));
+      await stopProcessGroup(child);
     },
   };
 }
@@ -131,4 +130,17 @@ export async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean,
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}: last ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Stops Chromium and its helper processes (its own process group) and waits until none is left writing the profile. */
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  const pid = child.pid!;
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+    try { process.kill(-pid, signal); return true; } catch { return false; }
+  };
+  signalGroup('SIGTERM');
+  await exited;
+  for (let k = 0; k < 50 && signalGroup(0); k++) await new Promise((r) => setTimeout(r, 100));
+  signalGroup('SIGKILL');
 }
