@@ -21,3 +21,30 @@ export function compiledWasmModule(url: URL, buildScript: string): WebAssembly.M
   compiled.set(url.href, module);
   return module;
 }
+
+const PAGE_BYTES = 65536;
+
+/** Static layout of a fresh instance's memory: 16-byte aligned regions from `__heap_base`, then one grow. */
+export interface StaticHeap {
+  /** Reserves `bytes` and returns their address. */
+  take(bytes: number): number;
+  /** Grows the memory to hold every region taken (once, after the last `take`) and returns its final buffer. */
+  commit(): ArrayBuffer;
+}
+
+/** A `StaticHeap` over `memory`, starting at the module's `__heap_base`. */
+export function staticHeap(memory: WebAssembly.Memory, heapBase: WebAssembly.Global): StaticHeap {
+  let top = Math.ceil(Number(heapBase.value) / 16) * 16;
+  return {
+    take(bytes) {
+      const at = top;
+      top = Math.ceil((top + bytes) / 16) * 16;
+      return at;
+    },
+    commit() {
+      const missing = top - memory.buffer.byteLength;
+      if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
+      return memory.buffer;
+    },
+  };
+}

@@ -17,12 +17,11 @@
  * @see pitch-shs.ts
  */
 import { EmostreamError } from '../errors.ts';
-import { compiledWasmModule } from '../wasm-module.ts';
+import { compiledWasmModule, staticHeap } from '../wasm-module.ts';
 import type { SpectralScaleTables } from './spectral-scale.ts';
 import { createRealFftPlan, placeRealFft, type RealFftExport } from './real-fft-wasm.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
-const PAGE_BYTES = 65536;
 /** Tables of octave_scale, in the C kernel's order (each `pointCount` float64 values), followed by `lo` (int32). */
 const TABLE_ORDER = ['invDx', 'six', 'sig', 'invPiv', 'y2f', 'wa', 'wb', 'ca', 'cb', 'weight'] as const;
 
@@ -112,12 +111,8 @@ interface KernelLayout {
 
 /** Places every buffer above the heap base and grows the memory to hold them (n scale points, H harmonics, K candidates). */
 function layOutKernelMemory(ex: FeatureKernelExports, frame: PitchFrameLayout, n: number, H: number, K: number): KernelLayout {
-  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / 16) * 16;
-    return at;
-  };
+  const heap = staticHeap(ex.memory, ex.__heap_base);
+  const take = heap.take;
   const layout: KernelLayout = {
     framePtr: take(4 * frame.length),
     windowPtr: take(4 * frame.length),
@@ -137,8 +132,7 @@ function layOutKernelMemory(ex: FeatureKernelExports, frame: PitchFrameLayout, n
     peaksPtr: take(4 * K),
     peakValuesPtr: take(8 * K),
   };
-  const missing = top - ex.memory.buffer.byteLength;
-  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
+  heap.commit();
   return layout;
 }
 

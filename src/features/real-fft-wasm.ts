@@ -7,11 +7,10 @@
  * @see fft.ts (the KissFFT reference)
  */
 import { EmostreamError } from '../errors.ts';
-import { compiledWasmModule } from '../wasm-module.ts';
+import { compiledWasmModule, staticHeap } from '../wasm-module.ts';
 import type { RealFft } from './fft.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
-const PAGE_BYTES = 65536;
 
 /** The `real_fft` export of features.wasm (pointers into the instance's memory). */
 export type RealFftExport = (
@@ -134,18 +133,12 @@ export function createWasmRealFft(size: number): RealFft {
   const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/features/build.sh'), {}).exports as unknown as {
     memory: WebAssembly.Memory; __heap_base: WebAssembly.Global; real_fft: RealFftExport;
   };
-  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
-  const take = (bytes: number): number => {
-    const address = top;
-    top = Math.ceil((top + bytes) / 16) * 16;
-    return address;
-  };
+  const heap = staticHeap(ex.memory, ex.__heap_base);
+  const take = heap.take;
   const inputAt = take(4 * size);
   const outputAt = take(4 * (size + 2));
   const fft = placeRealFft(plan, take, ex.real_fft);
-  const missing = top - ex.memory.buffer.byteLength;
-  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  fft.write(ex.memory.buffer);
+  fft.write(heap.commit());
   return {
     size,
     input: new Float32Array(ex.memory.buffer, inputAt, size),

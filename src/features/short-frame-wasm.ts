@@ -15,14 +15,13 @@
  * @see short-frame-branch.ts
  */
 import { EmostreamError } from '../errors.ts';
-import { compiledWasmModule } from '../wasm-module.ts';
+import { compiledWasmModule, staticHeap } from '../wasm-module.ts';
 import type { BandEnergyTable } from './band-energy.ts';
 import { createRealFftPlan, placeRealFft, type RealFftExport } from './real-fft-wasm.ts';
 import type { MelFilterbank } from './mel-filterbank.ts';
 import { ROLL_OFF_FRACTIONS, type SpectralShapeTables } from './spectral-shape.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
-const PAGE_BYTES = 65536;
 
 /** `out[0 … 15)` after `analyseSpectrum()`: the raw-row columns COL.FBAND_250_650 … +14 in order (slot 8, the entropy, unused). */
 export const SHORT_OUT_COLUMNS = 15;
@@ -88,12 +87,8 @@ export function createShortFrameKernel(t: ShortFrameKernelTables): ShortFrameKer
     throw new EmostreamError('EMO_ERR_INTERNAL', 'short-frame kernel: inconsistent frame lengths or tables');
   }
   const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/features/build.sh'), {}).exports as unknown as ShortFrameExports;
-  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / 16) * 16;
-    return at;
-  };
+  const heap = staticHeap(ex.memory, ex.__heap_base);
+  const take = heap.take;
   const melBins = bank.endBin - bank.firstBin;
   const ptr = {
     frame: take(4 * L), window: take(4 * S), fftInput: take(4 * t.fftSize), spectrum: take(8 * bins), power: take(4 * bins),
@@ -103,9 +98,7 @@ export function createShortFrameKernel(t: ShortFrameKernelTables): ShortFrameKer
   };
   const fft = placeRealFft(createRealFftPlan(t.fftSize), take, ex.real_fft);
   const windowedAt = ptr.fftInput + 4 * t.pad;
-  const missing = top - ex.memory.buffer.byteLength;
-  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  const buffer = ex.memory.buffer; // final: the memory never grows after this point
+  const buffer = heap.commit(); // final: the memory never grows after this point
 
   fft.write(buffer);
   new Float32Array(buffer, ptr.window, S).set(t.window);

@@ -10,10 +10,9 @@
  * @see voice-quality-correlation.ts
  */
 import { EmostreamError } from '../errors.ts';
-import { compiledWasmModule } from '../wasm-module.ts';
+import { compiledWasmModule, staticHeap } from '../wasm-module.ts';
 
 const WASM_URL = new URL('../../wasm/features/features.wasm', import.meta.url);
-const PAGE_BYTES = 65536;
 /** Relative energy below which a segment counts as silent (as voice-quality-correlation.ts). */
 const SILENT_RELATIVE_ENERGY = 1e-12;
 
@@ -37,19 +36,13 @@ export interface WasmLagCorrelation {
 export function createWasmLagCorrelation(capacity: number, maxLags: number): WasmLagCorrelation {
   if (!(capacity >= 1 && maxLags >= 1)) throw new EmostreamError('EMO_ERR_INTERNAL', 'lag correlation: capacity and maxLags must be ≥ 1');
   const ex = new WebAssembly.Instance(compiledWasmModule(WASM_URL, 'wasm/features/build.sh'), {}).exports as unknown as CorrelationExports;
-  let top = Math.ceil(Number(ex.__heap_base.value) / 16) * 16;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / 16) * 16;
-    return at;
-  };
+  const heap = staticHeap(ex.memory, ex.__heap_base);
+  const take = heap.take;
   const yAt = take(4 * capacity + 16);
   const sum1At = take(8 * (capacity + 1));
   const sum2At = take(8 * (capacity + 1));
   const outAt = take(8 * maxLags);
-  const missing = top - ex.memory.buffer.byteLength;
-  if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  const buffer = ex.memory.buffer; // final (sum1[0] = sum2[0] = 0: fresh memory)
+  const buffer = heap.commit(); // final (sum1[0] = sum2[0] = 0: fresh memory)
   const y = new Float32Array(buffer, yAt, capacity);
   const silent = new Float64Array(1); // a typed slot: a captured mutable double would be re-boxed on every write
   const { lag_prepare: lagPrepare, lag_correlate: lagCorrelate } = ex;
