@@ -8,6 +8,7 @@ import { EmostreamError } from '../../errors.ts';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parsePlan } from '../../train/protocol/plan.ts';
+import { defaultEvidence } from '../../train/output/model-card.ts';
 import { publishRun } from '../../train/output/publish.ts';
 import { createConsoleReporter } from '../progress.ts';
 import { writeResultsFolder } from '../../train/output/report.ts';
@@ -50,7 +51,7 @@ export async function runExperiment(argv: readonly string[]): Promise<void> {
   for (const c of r.results.conditions) {
     process.stdout.write(`${c.condition.padEnd(7)} arousal CCC ${c.mean.arousal.ccc.toFixed(3)} (pooled ${c.pooled?.arousal.ccc.toFixed(3)})  valence CCC ${c.mean.valence.ccc.toFixed(3)} (pooled ${c.pooled?.valence.ccc.toFixed(3)})\n`);
   }
-  for (const f of r.finalModels) process.stdout.write(`final ${f.domain} model: ${f.isDefault ? 'beats' : 'does NOT beat'} both baselines (${f.bytes} bytes)\n`);
+  for (const f of r.finalModels) process.stdout.write(`final ${f.domain} model: ${f.isDefault ? 'beats' : 'does NOT beat'} both baselines: ${defaultEvidence(r.conditions.find((c) => c.condition === f.condition)!.generalisation)} (${f.bytes} bytes)\n`);
   if (r.finalModels.length) {
     const command = `emostream experiment ${positionals[0]}${values.quick ? ' --quick' : ''}${writeModels ? ' --write-models' : ''}`;
     const at = (p: string) => resolve(baseDir, p);

@@ -3,7 +3,9 @@
  * licences, every held-out and outside test with the baselines beside it, whether it qualifies as a default,
  * intended use and limits. Every number comes from the run's outcome.
  */
-import { DEFAULT_RULE, defaultEvidence, type FinalModel } from '../protocol/final-model.ts';
+import type { FinalModel } from '../protocol/final-model.ts';
+import type { ConditionGeneralisation } from '../protocol/generalisation.ts';
+import { isClipLabelled } from '../protocol/set-scores.ts';
 import type { Plan } from '../protocol/plan.ts';
 import type { ProtocolOutcome } from '../protocol/protocol.ts';
 import { fmt3, fmtLr } from './report.ts';
@@ -18,6 +20,18 @@ const LICENCES: Readonly<Record<string, string>> = {
   music4q: '4Q audio emotion dataset (Panda, Malheiro & Paiva 2018): research use, commercial audio, never redistributed',
   emomusic: 'emoMusic / 1000 Songs (Soleymani et al. 2013): research use; audio from the Free Music Archive (CC)',
 };
+
+/** The default rule in words (model cards). */
+export const DEFAULT_RULE = 'Rule: a model is a default only if its LSTM beats the ridge and the mean baseline on held-out arousal, by CCC per sequence and pooled over all test seconds; for clip-labelled data (one constant target per clip, so per-sequence CCC is 0 for every predictor) by pooled CCC and clip-level AUC.';
+
+/** The numbers `qualifies` decided on, as one line of text (e.g. "held-out arousal CCC .218 vs ridge .184"). */
+export function defaultEvidence(g: ConditionGeneralisation): string {
+  const { lstm, ridge } = g.overall;
+  const pooled = `pooled ${isClipLabelled(lstm) ? 'arousal CCC ' : ''}${fmt3(lstm.arousal.pooledCcc)} vs ${fmt3(ridge.arousal.pooledCcc)}`;
+  if (!isClipLabelled(lstm)) return `held-out arousal CCC ${fmt3(lstm.arousal.ccc)} vs ridge ${fmt3(ridge.arousal.ccc)} (${pooled})`;
+  const tie = fmt3(lstm.clips.arousalAuc) === fmt3(ridge.clips.arousalAuc) ? ' (equal to three decimals)' : '';
+  return `held-out clip arousal AUC ${fmt3(lstm.clips.arousalAuc)} vs ridge ${fmt3(ridge.clips.arousalAuc)}${tie}, ${pooled}`;
+}
 
 /** The card's Markdown. */
 export function modelCardMarkdown(f: FinalModel, plan: Plan, o: ProtocolOutcome): string {

@@ -9,10 +9,9 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultEvidence } from '../protocol/final-model.ts';
 import type { Plan } from '../protocol/plan.ts';
 import type { ProtocolOutcome } from '../protocol/protocol.ts';
-import { modelCardMarkdown } from './model-card.ts';
+import { defaultEvidence, modelCardMarkdown } from './model-card.ts';
 import { table6Markdown } from './report.ts';
 import { clipTable, comparisonTable, normStudyTable, outsideTable, singleEmotionTable } from './tables.ts';
 import { checkTargets, targetsTable } from './targets.ts';

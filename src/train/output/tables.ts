@@ -5,7 +5,7 @@
 import type { FinalModel, OutsideResult } from '../protocol/final-model.ts';
 import type { SetComparison } from '../protocol/generalisation.ts';
 import type { NormStudyRow } from '../protocol/norm-study.ts';
-import type { SetScores } from '../protocol/set-scores.ts';
+import { isClipLabelled, type SetScores } from '../protocol/set-scores.ts';
 import { fmt3 } from './report.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)} %` : '—');
@@ -48,7 +48,7 @@ export function normStudyTable(rows: readonly NormStudyRow[]): string {
   const domains = [...new Set(rows.map((r) => r.domain))];
   return domains.map((d) => {
     const of = rows.filter((r) => r.domain === d);
-    return of.some((r) => r.overall.ranking.of > 0) ? sequenceNormTable(of) : clipNormTable(of);
+    return of.every((r) => isClipLabelled(r.overall)) ? clipNormTable(of) : sequenceNormTable(of);
   }).join('\n\n');
 }
 

@@ -19,7 +19,7 @@ import { baselinePredictions, ensemblePredictions } from './fold-predictions.ts'
 import { collect, compareOn, type ConditionGeneralisation, type SetComparison } from './generalisation.ts';
 import type { PlanData } from './plan-data.ts';
 import type { Plan } from './plan.ts';
-import { levelChange } from './set-scores.ts';
+import { isClipLabelled, levelChange } from './set-scores.ts';
 import type { TrialPool } from './trial-pool.ts';
 import type { TrialConfig, TrialJob } from './trial.ts';
 
@@ -59,21 +59,9 @@ export function qualifies(g: ConditionGeneralisation): boolean {
   const o = g.overall;
   const best = (k: 'ccc' | 'pooledCcc') => Math.max(o.ridge.arousal[k], o.mean.arousal[k]);
   const pooled = o.lstm.arousal.pooledCcc > best('pooledCcc');
-  if (o.lstm.ranking.of > 0) return pooled && o.lstm.arousal.ccc > best('ccc');
+  if (!isClipLabelled(o.lstm)) return pooled && o.lstm.arousal.ccc > best('ccc');
   const bestAuc = Math.max(o.ridge.clips.arousalAuc, Number.isFinite(o.mean.clips.arousalAuc) ? o.mean.clips.arousalAuc : 0.5);
   return pooled && o.lstm.clips.arousalAuc > bestAuc;
-}
-
-/** The default rule in words (model cards). */
-export const DEFAULT_RULE = 'Rule: a model is a default only if its LSTM beats the ridge and the mean baseline on held-out arousal, by CCC per sequence and pooled over all test seconds; for clip-labelled data (one constant target per clip, so per-sequence CCC is 0 for every predictor) by pooled CCC and clip-level AUC.';
-
-/** The numbers `qualifies` decided on, as one line of text (e.g. "held-out arousal CCC .218 vs ridge .184"). */
-export function defaultEvidence(g: ConditionGeneralisation): string {
-  const o = g.overall;
-  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3).replace(/^(-?)0\./, '$1.') : '—');
-  if (o.lstm.ranking.of > 0) return `held-out arousal CCC ${f(o.lstm.arousal.ccc)} vs ridge ${f(o.ridge.arousal.ccc)} (pooled ${f(o.lstm.arousal.pooledCcc)} vs ${f(o.ridge.arousal.pooledCcc)})`;
-  const tie = f(o.lstm.clips.arousalAuc) === f(o.ridge.clips.arousalAuc) ? ' (equal to three decimals)' : '';
-  return `held-out clip arousal AUC ${f(o.lstm.clips.arousalAuc)} vs ridge ${f(o.ridge.clips.arousalAuc)}${tie}, pooled arousal CCC ${f(o.lstm.arousal.pooledCcc)} vs ${f(o.ridge.arousal.pooledCcc)}`;
 }
 
 /** Inputs of `trainFinalModels`. */
@@ -175,7 +163,7 @@ export async function trainFinalModels(x: FinalModelInput): Promise<FinalModel[]
     });
     const onnxPath = join(dir, `${domain}.onnx`);
     await writeFile(onnxPath, bytes);
-    x.log(`final ${domain} model: ${onnxPath} (${bytes.length} bytes) ${isDefault ? 'beats' : 'does NOT beat'} both baselines: ${defaultEvidence(sel.generalisation)}`);
+    x.log(`final ${domain} model: ${onnxPath} (${bytes.length} bytes) ${isDefault ? 'beats' : 'does NOT beat'} both baselines`);
     out.push({
       domain, condition, config: sel.config, seeds, trainGroups: groups.length, trainSeconds, memberEpochs: res.map((r) => r.bestEpoch),
       calibration, outside, isDefault, onnxPath, bytes: bytes.length,

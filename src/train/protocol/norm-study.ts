@@ -12,6 +12,7 @@ import { conditionGeneralisation, type SetComparison, type SingleEmotionResult }
 import type { PlanData } from './plan-data.ts';
 import type { Plan } from './plan.ts';
 import { conditionFolds } from './protocol-setup.ts';
+import { isClipLabelled } from './set-scores.ts';
 
 /** One normaliser's ridge results on one domain. */
 export interface NormStudyRow {
@@ -45,7 +46,7 @@ export function runNormStudy(plan: Plan, sets: PlanData, log: (s: string) => voi
       };
       rows.push(row);
       const o = row.overall;
-      const score = o.ranking.of > 0 ? `arousal r ${o.arousal.r.toFixed(3)} CCC ${o.arousal.ccc.toFixed(3)}` : `clip arousal AUC ${o.clips.arousalAuc.toFixed(3)} valence AUC ${o.clips.valenceAuc.toFixed(3)} pooled arousal CCC ${o.arousal.pooledCcc.toFixed(3)}`;
+      const score = !isClipLabelled(o) ? `arousal r ${o.arousal.r.toFixed(3)} CCC ${o.arousal.ccc.toFixed(3)}` : `clip arousal AUC ${o.clips.arousalAuc.toFixed(3)} valence AUC ${o.clips.valenceAuc.toFixed(3)} pooled arousal CCC ${o.arousal.pooledCcc.toFixed(3)}`;
       log(`norm study ${domain} ${norm.kind} prior ${norm.priorWeight} max ${norm.maxWeight}: ridge ${score}`);
     }
   }

@@ -24,6 +24,7 @@ import { conditionFolds, trainDae, type DaeLayer } from './protocol-setup.ts';
 import { TEST_DOMAIN, type Condition, type ConditionResult, type ExperimentResults, type ScorePair } from './results.ts';
 import { createTrialPool, type TrialPool } from './trial-pool.ts';
 import type { TrialConfig } from './trial.ts';
+import { isClipLabelled } from './set-scores.ts';
 
 /** Options of `runProtocol`. */
 export interface ProtocolOptions {
@@ -162,7 +163,7 @@ async function runPlanCondition(ctx: ConditionContext, sets: PlanData, condition
   await writeBestRun(resolve(baseDir, plan.out), condition, folds, data, run);
   const o = generalisation.overall;
   const f = (x: number) => x.toFixed(3);
-  const scores = o.lstm.ranking.of > 0
+  const scores = !isClipLabelled(o.lstm)
     ? `arousal CCC ${f(run.result.mean.arousal.ccc)} (ensemble ${f(o.lstm.arousal.ccc)}, ridge ${f(o.ridge.arousal.ccc)}) valence CCC ${f(run.result.mean.valence.ccc)}`
     : `clip AUC arousal ${f(o.lstm.clips.arousalAuc)} valence ${f(o.lstm.clips.valenceAuc)} (ridge ${f(o.ridge.clips.arousalAuc)} / ${f(o.ridge.clips.valenceAuc)}), pooled arousal CCC ${f(o.lstm.arousal.pooledCcc)} (ridge ${f(o.ridge.arousal.pooledCcc)})`;
   ctx.progress.log(`${condition}: ${scores} (${((Date.now() - t0) / 1000).toFixed(0)} s so far)`);

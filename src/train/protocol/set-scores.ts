@@ -41,6 +41,14 @@ export interface SetScores {
   readonly perSequence: ReadonlyMap<string, { readonly r: number; readonly ccc: number }>;
 }
 
+/**
+ * True when no scored sequence holds both high- and low-arousal seconds: clip-labelled data (one constant target per
+ * clip, e.g. music4q), where every predictor's per-sequence r and CCC are 0 and clip AUC and pooled CCC must decide.
+ */
+export function isClipLabelled(s: SetScores): boolean {
+  return s.ranking.of === 0;
+}
+
 const col = (x: Float32Array, k: number) => x.filter((_, i) => i % 2 === k);
 const meanOf = (x: ArrayLike<number>): number => {
   let s = 0, n = 0;
