@@ -28,12 +28,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** Browsers still running: killed (with their helpers) if the test process exits without closing them. */
+const alive = new Set<ChildProcess>();
+process.once('exit', () => { for (const c of alive) try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } });
+
 const KEY_CODES: Record<string, number> = { ArrowLeft: 37, ArrowRight: 39, f: 70 };
 
 /** Starts Chromium with a profile in `profileDir`. */
 export async function startBrowser(profileDir: string): Promise<Browser> {
   const child: ChildProcess = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'], { detached: true });
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
   let stderr = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d) => {
@@ -91,7 +97,7 @@ export async function startBrowser(profileDir: string): Promise<Browser> {
           }
         },
         async evaluate(expression) {
-          const r = await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId);
+          const r = await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }, sessionId);
           if (r.exceptionDetails) throw new Error(`page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
           return r.result.value;
         },
