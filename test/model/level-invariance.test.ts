@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { applyGain } from '../../src/audio/augment/gain.ts';
 import { createAnalyser } from '../../src/pipeline/analyser.ts';
 import { shippedModelPath, type ShippedModelName } from '../../src/model/shipped-models.ts';
 import { loadModel } from '../../src/model/session.ts';
@@ -79,12 +80,8 @@ function atReferenceLevel(x: Float32Array): Float32Array {
   return scaled(x, 20 * Math.log10(REFERENCE_PEAK / peak));
 }
 
-function scaled(x: Float32Array, db: number): Float32Array {
-  const g = 10 ** (db / 20);
-  const y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = x[i]! * g;
-  return y;
-}
+/** The audio at `db` dB: the augmentation's gain (its hard clip at ±1 never acts: the reference peak is 0.2). */
+const scaled = (x: Float32Array, db: number): Float32Array => applyGain(x, db).samples;
 
 async function arousalTrack(model: EmotionModel, samples: Float32Array): Promise<number[]> {
   const analyser = await createAnalyser({ model, sampleRateHz: RATE });
