@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../pipeline/helpers.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ const test = suite('train/data/builders');
 // The shared corpora (../shared/data, see its README); tests that need them are skipped without it.
 const DATA = resolve(new URL('../../../../shared/data', import.meta.url).pathname);
 const haveData = existsSync(join(DATA, 'README.md'));
-const dataTest = haveData ? test : test.skip;
+const dataTest = testUnless(test, haveData ? undefined : `${DATA} is not there (the shared corpora)`);
 
 test('concatenation: seeded order, one gap before each part, sample-exact segments', () => {
   const utts = ['n', 'a', 's', 'h'].map((c, i) => ({ audio: `u${i}.flac`, durationS: 1.23456 + i, category: c }));
